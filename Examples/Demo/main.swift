@@ -1,0 +1,35 @@
+import Foundation
+import SessionStore
+
+// Shows the store at work with no set-up: a session, a fork, a revert in the fork, and both conversations.
+// Pass a file path to keep the database (`swift run session-store-demo demo.sqlite`); by default it is in memory.
+
+let repository: SessionRepository
+if CommandLine.arguments.count > 1 {
+    repository = try await SessionRepository(path: CommandLine.arguments[1])
+} else {
+    repository = try await SessionRepository.inMemory()
+}
+let workspace = "demo-workspace"
+
+let session = try await repository.createSession(
+    workspaceId: workspace, title: "Fix the login bug", model: ModelSelection(providerId: "anthropic", modelId: "claude"))
+let question = try await repository.addMessage(
+    workspaceId: workspace, sessionId: session.id, message: NewMessage(role: .user, content: "Why does login fail?"))
+_ = try await repository.addMessage(
+    workspaceId: workspace, sessionId: session.id,
+    message: NewMessage(role: .assistant, content: "The session cookie expires too early.", status: .completed))
+
+let fork = try await repository.forkSession(workspaceId: workspace, sessionId: session.id)
+_ = try await repository.revert(workspaceId: workspace, sessionId: fork.id, messageId: question.id)
+_ = try await repository.addMessage(
+    workspaceId: workspace, sessionId: fork.id,
+    message: NewMessage(role: .assistant, content: "The password hash is compared in the wrong encoding.", status: .completed))
+
+for shown in try await repository.listSessions(workspaceId: workspace).reversed() {
+    print("\(shown.title ?? "Untitled") [\(shown.id)]")
+    for message in try await repository.getSessionMessages(workspaceId: workspace, sessionId: shown.id) {
+        print("  \(message.role.rawValue): \(message.content ?? "")")
+    }
+}
+await repository.close()

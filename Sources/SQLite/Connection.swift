@@ -1,0 +1,159 @@
+import CSQLite
+import Foundation
+
+/// One SQLite connection, set up the same way every time it is opened.
+///
+/// A connection is not thread-safe: use it from one thread at a time (``SerialConnection`` does that for you).
+/// Opening fails with a ``SQLiteError`` for a file that is not a database, and never modifies such a file.
+public final class Connection {
+    /// Where the database lives.
+    public let location: DatabaseLocation
+
+    /// The options this connection was opened with.
+    public let options: ConnectionOptions
+
+    let handle: OpaquePointer
+    private var statements: [String: Statement] = [:]
+    private var isOpen = true
+    var savepointDepth = 0
+
+    /// Opens (and for a missing read-write file, creates) a database.
+    public init(location: DatabaseLocation, options: ConnectionOptions = ConnectionOptions()) throws(SQLiteError) {
+        let path: String
+        switch location {
+        case .file(let file):
+            path = file
+            if options.access == .readWrite {
+                try Self.createPrivateFileIfMissing(file)
+            }
+        case .inMemory:
+            path = ":memory:"
+        }
+        var flags = SQLITE_OPEN_EXRESCODE | SQLITE_OPEN_NOMUTEX
+        flags |= options.access == .readWrite ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY
+        var handle: OpaquePointer?
+        let code = sqlite3_open_v2(path, &handle, flags, nil)
+        guard code == SQLITE_OK, let handle else {
+            let error = SQLiteError(code: code, connection: handle)
+            sqlite3_close_v2(handle)
+            throw SQLiteError(code: error.extendedResultCode, message: "cannot open \(path): \(error.message)")
+        }
+        self.location = location
+        self.options = options
+        self.handle = handle
+        do {
+            try setUp()
+        } catch {
+            statements.removeAll()
+            sqlite3_close_v2(handle)
+            throw error
+        }
+    }
+
+    deinit {
+        close()
+    }
+
+    /// Closes the connection. Later calls fail with `.misuse`; closing twice does nothing.
+    public func close() {
+        guard isOpen else { return }
+        isOpen = false
+        statements.removeAll()
+        // close_v2 never fails: statements still held elsewhere keep the handle alive until they go.
+        sqlite3_close_v2(handle)
+    }
+
+    private func setUp() throws(SQLiteError) {
+        let milliseconds = options.busyTimeout.components.seconds * 1000
+            + options.busyTimeout.components.attoseconds / 1_000_000_000_000_000
+        sqlite3_busy_timeout(handle, Int32(clamping: milliseconds))
+        for (option, value) in [
+            (SQLITE_DBCONFIG_DEFENSIVE, 1), (SQLITE_DBCONFIG_DQS_DDL, 0), (SQLITE_DBCONFIG_DQS_DML, 0),
+        ] {
+            let code = csqlite_db_config_int(handle, option, Int32(value))
+            guard code == SQLITE_OK else { throw SQLiteError(code: code, connection: handle) }
+        }
+        try execute("PRAGMA foreign_keys = ON")
+        if case .file = location, options.access == .readWrite {
+            let mode = try firstText("PRAGMA journal_mode = WAL")
+            guard mode == "wal" else {
+                throw SQLiteError(
+                    code: .error, message: "journal_mode=WAL answered \(mode ?? "nothing"), not wal",
+                    sql: "PRAGMA journal_mode = WAL")
+            }
+        }
+        try execute("PRAGMA synchronous = \(options.synchronous.rawValue)")
+        try execute("PRAGMA trusted_schema = \(options.trustedSchema ? "ON" : "OFF")")
+        _ = try firstText("SELECT count(*) FROM sqlite_schema")
+    }
+
+    private func firstText(_ sql: String) throws(SQLiteError) -> String? {
+        let statement = try prepare(sql)
+        return try statement.step() ? statement.row.string(0) : nil
+    }
+
+    /// Creates the file with owner-only permissions so that SQLite's `-wal` and `-shm` files inherit them.
+    private static func createPrivateFileIfMissing(_ path: String) throws(SQLiteError) {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if descriptor >= 0 {
+            closeDescriptor(descriptor)
+        } else if errno != EEXIST {
+            throw SQLiteError(
+                code: .cannotOpen, message: "cannot create \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// Compiles `sql` into a new statement that the caller owns.
+    public func prepare(_ sql: String) throws(SQLiteError) -> Statement {
+        guard isOpen else { throw SQLiteError(code: .misuse, message: "the connection is closed", sql: sql) }
+        return try Statement(connection: handle, sql: sql)
+    }
+
+    /// The statement for `sql`, compiled on first use and reused afterwards.
+    public func cachedStatement(_ sql: String) throws(SQLiteError) -> Statement {
+        if let statement = statements[sql] {
+            return statement
+        }
+        let statement = try prepare(sql)
+        statements[sql] = statement
+        return statement
+    }
+
+    /// Runs one statement (cached) with `arguments`, discarding any rows.
+    public func execute(_ sql: String, _ arguments: [SQLiteValue] = []) throws(SQLiteError) {
+        try cachedStatement(sql).execute(arguments)
+    }
+
+    /// Runs a script of several statements without arguments, such as a migration file.
+    public func executeScript(_ sql: String) throws(SQLiteError) {
+        guard isOpen else { throw SQLiteError(code: .misuse, message: "the connection is closed", sql: sql) }
+        var message: UnsafeMutablePointer<CChar>?
+        let code = sqlite3_exec(handle, sql, nil, nil, &message)
+        defer { sqlite3_free(message) }
+        guard code == SQLITE_OK else {
+            let error = SQLiteError(code: code, connection: handle)
+            throw SQLiteError(code: error.extendedResultCode, message: message.map { String(cString: $0) }, sql: sql)
+        }
+    }
+
+    /// The number of rows the latest INSERT, UPDATE or DELETE changed.
+    public var changes: Int {
+        Int(sqlite3_changes64(handle))
+    }
+
+    /// Whether a transaction is open (SQLite is out of autocommit mode).
+    public var isInTransaction: Bool {
+        sqlite3_get_autocommit(handle) == 0
+    }
+
+    /// Makes the running statement fail with `SQLITE_INTERRUPT`. Safe to call from any thread while the
+    /// connection is open.
+    public func interrupt() {
+        sqlite3_interrupt(handle)
+    }
+}
+
+// At file scope, where `close` is the system call rather than `Connection.close()`.
+private func closeDescriptor(_ descriptor: Int32) {
+    close(descriptor)
+}

@@ -1,0 +1,48 @@
+/// Where a connection's database lives.
+public enum DatabaseLocation: Sendable, Hashable {
+    /// A database file, created (readable by its owner only) when missing and opened read-write.
+    case file(String)
+    /// A private database in memory, gone when the connection closes.
+    case inMemory
+}
+
+/// How a connection is set up. Every connection of a process gets the same set-up from the same options.
+public struct ConnectionOptions: Sendable, Hashable {
+    /// Whether the connection may write.
+    public enum Access: Sendable, Hashable {
+        case readWrite
+        case readOnly
+    }
+
+    /// SQLite's `synchronous` setting in WAL mode.
+    public enum Synchronous: String, Sendable, Hashable {
+        /// Durable up to the last checkpoint; a power loss can roll back the latest commits, never corrupt.
+        case normal = "NORMAL"
+        /// Every commit is on disk when it returns.
+        case full = "FULL"
+    }
+
+    /// Whether the connection may write. Read-only connections are refused every write by SQLite itself.
+    public var access: Access
+
+    /// How long a statement waits for another connection's lock before failing with `SQLITE_BUSY`.
+    public var busyTimeout: Duration
+
+    /// The durability of commits.
+    public var synchronous: Synchronous
+
+    /// Whether the schema may call functions SQLite does not mark innocuous (`PRAGMA trusted_schema`).
+    /// Off by default, so a hostile database file cannot make its triggers or views call them.
+    public var trustedSchema: Bool
+
+    /// Options with the defaults: read-write, 5 second busy timeout, `synchronous=NORMAL`, untrusted schema.
+    public init(
+        access: Access = .readWrite, busyTimeout: Duration = .seconds(5), synchronous: Synchronous = .normal,
+        trustedSchema: Bool = false
+    ) {
+        self.access = access
+        self.busyTimeout = busyTimeout
+        self.synchronous = synchronous
+        self.trustedSchema = trustedSchema
+    }
+}

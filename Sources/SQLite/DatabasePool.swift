@@ -1,0 +1,71 @@
+import Synchronization
+
+/// A database shared by many tasks: one writer connection and a pool of read-only reader connections, each on
+/// its own serial queue.
+///
+/// Writes are serialised on the writer, each in a `BEGIN IMMEDIATE` transaction. Reads run on the least busy
+/// reader, each inside one snapshot, so they go on while a write transaction is open. An in-memory database
+/// cannot be shared between connections: there, reads run on the writer.
+public final class DatabasePool: Sendable {
+    /// Where the database lives.
+    public let location: DatabaseLocation
+
+    private let writer: SerialConnection
+    private let readers: [SerialConnection]
+    private let readsInFlight: Mutex<[Int]>
+
+    /// Opens the writer, then `readerCount` readers (none for an in-memory database).
+    public init(location: DatabaseLocation, options: ConnectionOptions = ConnectionOptions(), readerCount: Int = 4) throws(SQLiteError) {
+        self.location = location
+        writer = try SerialConnection(location: location, options: options, label: "SessionStore.writer")
+        var readers: [SerialConnection] = []
+        if case .file = location {
+            var readerOptions = options
+            readerOptions.access = .readOnly
+            for index in 0..<max(readerCount, 0) {
+                readers.append(try SerialConnection(location: location, options: readerOptions, label: "SessionStore.reader\(index)"))
+            }
+        }
+        self.readers = readers
+        readsInFlight = Mutex(Array(repeating: 0, count: readers.count))
+    }
+
+    /// Runs `body` in a `BEGIN IMMEDIATE` transaction on the writer: committed when it returns, rolled back
+    /// when it throws.
+    public func write<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        try await writer.run { connection in
+            try connection.transaction(.immediate) { try body(connection) }
+        }
+    }
+
+    /// Runs `body` on the writer outside any transaction, for work that manages its own (migrations, backups).
+    public func writeWithoutTransaction<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        try await writer.run(body)
+    }
+
+    /// Runs `body` inside one read snapshot on a reader: it sees every transaction committed before it began
+    /// and none after.
+    public func read<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        let snapshot: @Sendable (Connection) throws -> T = { connection in
+            try connection.transaction(.deferred) { try body(connection) }
+        }
+        guard !readers.isEmpty else {
+            return try await writer.run(snapshot)
+        }
+        let index = readsInFlight.withLock { load in
+            let index = load.indices.min { load[$0] < load[$1] } ?? 0
+            load[index] += 1
+            return index
+        }
+        defer { readsInFlight.withLock { $0[index] -= 1 } }
+        return try await readers[index].run(snapshot)
+    }
+
+    /// Waits for the work already submitted, then closes every connection. Later calls fail with `.misuse`.
+    public func close() async {
+        for reader in readers {
+            await reader.close()
+        }
+        await writer.close()
+    }
+}

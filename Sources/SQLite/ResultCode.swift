@@ -1,0 +1,58 @@
+import CSQLite
+
+/// A SQLite result code, primary (`SQLITE_BUSY`) or extended (`SQLITE_BUSY_SNAPSHOT`).
+///
+/// Compare primary codes with ``primary``: an extended code always carries its primary code in its low byte.
+public struct ResultCode: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+    /// The C value, as returned by `sqlite3_extended_errcode`.
+    public let rawValue: Int32
+
+    /// Wraps a C result code.
+    public init(rawValue: Int32) {
+        self.rawValue = rawValue
+    }
+
+    /// The primary code of an extended code (itself for a primary code).
+    public var primary: ResultCode {
+        ResultCode(rawValue: rawValue & 0xFF)
+    }
+
+    /// SQLite's English description of the code, such as "database is locked".
+    public var description: String {
+        "\(String(cString: sqlite3_errstr(rawValue))) (code \(rawValue))"
+    }
+
+    public static let ok = ResultCode(rawValue: SQLITE_OK)
+    public static let error = ResultCode(rawValue: SQLITE_ERROR)
+    public static let `internal` = ResultCode(rawValue: SQLITE_INTERNAL)
+    public static let permission = ResultCode(rawValue: SQLITE_PERM)
+    public static let abort = ResultCode(rawValue: SQLITE_ABORT)
+    public static let busy = ResultCode(rawValue: SQLITE_BUSY)
+    public static let locked = ResultCode(rawValue: SQLITE_LOCKED)
+    public static let noMemory = ResultCode(rawValue: SQLITE_NOMEM)
+    public static let readOnly = ResultCode(rawValue: SQLITE_READONLY)
+    public static let interrupt = ResultCode(rawValue: SQLITE_INTERRUPT)
+    public static let ioError = ResultCode(rawValue: SQLITE_IOERR)
+    public static let corrupt = ResultCode(rawValue: SQLITE_CORRUPT)
+    public static let full = ResultCode(rawValue: SQLITE_FULL)
+    public static let cannotOpen = ResultCode(rawValue: SQLITE_CANTOPEN)
+    public static let schema = ResultCode(rawValue: SQLITE_SCHEMA)
+    public static let tooBig = ResultCode(rawValue: SQLITE_TOOBIG)
+    public static let constraint = ResultCode(rawValue: SQLITE_CONSTRAINT)
+    public static let mismatch = ResultCode(rawValue: SQLITE_MISMATCH)
+    public static let misuse = ResultCode(rawValue: SQLITE_MISUSE)
+    public static let auth = ResultCode(rawValue: SQLITE_AUTH)
+    public static let range = ResultCode(rawValue: SQLITE_RANGE)
+    public static let notADatabase = ResultCode(rawValue: SQLITE_NOTADB)
+    public static let row = ResultCode(rawValue: SQLITE_ROW)
+    public static let done = ResultCode(rawValue: SQLITE_DONE)
+
+    // Extended codes are C macro expressions, which Swift does not import: spelled as sqlite3.h defines them.
+    public static let constraintCheck = ResultCode(rawValue: SQLITE_CONSTRAINT | 1 << 8)
+    public static let constraintForeignKey = ResultCode(rawValue: SQLITE_CONSTRAINT | 3 << 8)
+    public static let constraintNotNull = ResultCode(rawValue: SQLITE_CONSTRAINT | 5 << 8)
+    public static let constraintPrimaryKey = ResultCode(rawValue: SQLITE_CONSTRAINT | 6 << 8)
+    public static let constraintTrigger = ResultCode(rawValue: SQLITE_CONSTRAINT | 7 << 8)
+    public static let constraintUnique = ResultCode(rawValue: SQLITE_CONSTRAINT | 8 << 8)
+    public static let busySnapshot = ResultCode(rawValue: SQLITE_BUSY | 2 << 8)
+}

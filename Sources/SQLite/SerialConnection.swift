@@ -1,0 +1,111 @@
+import Dispatch
+import Synchronization
+
+/// A ``Connection`` that lives on its own serial dispatch queue, so that SQLite never blocks Swift's
+/// cooperative thread pool, even while it waits for a lock.
+///
+/// Jobs run one at a time, in the order they were submitted. Cancelling the task that awaits a job skips the
+/// job when it has not started, and interrupts it (`sqlite3_interrupt`) when it has: either way the task gets
+/// `CancellationError` and the connection stays usable.
+public final class SerialConnection: Sendable {
+    /// Where the database lives.
+    public let location: DatabaseLocation
+
+    private let queue: DispatchQueue
+    // Touched only on `queue`, or through the thread-safe `interrupt()`.
+    private nonisolated(unsafe) let connection: Connection
+    private let isClosed = Mutex(false)
+
+    /// Opens a connection on a new serial queue.
+    public init(location: DatabaseLocation, options: ConnectionOptions = ConnectionOptions(), label: String) throws(SQLiteError) {
+        self.location = location
+        self.connection = try Connection(location: location, options: options)
+        self.queue = DispatchQueue(label: label)
+    }
+
+    /// Runs `body` with the connection on the connection's queue and returns its result.
+    ///
+    /// - Throws: what `body` throws; `CancellationError` when the task is cancelled; ``SQLiteError`` with
+    ///   code `.misuse` after ``close()``.
+    public func run<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        let job = Job()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                queue.async {
+                    guard !self.isClosed.withLock({ $0 }) else {
+                        continuation.resume(throwing: SQLiteError(code: .misuse, message: "the database is closed"))
+                        return
+                    }
+                    guard job.start() else {
+                        continuation.resume(throwing: CancellationError())
+                        return
+                    }
+                    let result = Result { try body(self.connection) }
+                    let wasCancelled = job.finish()
+                    continuation.resume(with: result.mapError { error in
+                        if wasCancelled, let error = error as? SQLiteError, error.resultCode == .interrupt {
+                            return CancellationError()
+                        }
+                        return error
+                    })
+                }
+            }
+        } onCancel: {
+            job.cancel(interrupting: self.connection)
+        }
+    }
+
+    /// Waits for the jobs already submitted, then closes the connection. Later jobs fail with `.misuse`.
+    public func close() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            isClosed.withLock { $0 = true }
+            // Jobs submitted before this point were queued first, so they run before the connection goes.
+            queue.async {
+                self.connection.close()
+                continuation.resume()
+            }
+        }
+    }
+}
+
+/// The life of one submitted job, shared by the queue that runs it and the task that may cancel it.
+private final class Job: Sendable {
+    private enum State {
+        case pending, running, cancelledBeforeStart, cancelledWhileRunning, finished
+    }
+
+    private let state = Mutex(State.pending)
+
+    /// Whether the job may run (it was not cancelled while queued).
+    func start() -> Bool {
+        state.withLock { state in
+            guard state == .pending else { return false }
+            state = .running
+            return true
+        }
+    }
+
+    /// Marks the job done; returns whether it was cancelled while it ran.
+    func finish() -> Bool {
+        state.withLock { state in
+            defer { state = .finished }
+            return state == .cancelledWhileRunning
+        }
+    }
+
+    /// Cancels the job; a running job's statement is interrupted while the lock keeps it from finishing, so the
+    /// interrupt can never reach a later job.
+    func cancel(interrupting connection: Connection) {
+        state.withLock { state in
+            switch state {
+            case .pending:
+                state = .cancelledBeforeStart
+            case .running:
+                state = .cancelledWhileRunning
+                connection.interrupt()
+            case .cancelledBeforeStart, .cancelledWhileRunning, .finished:
+                break
+            }
+        }
+    }
+}

@@ -1,0 +1,51 @@
+/// How a transaction takes its locks.
+public enum TransactionKind: String, Sendable {
+    /// Takes the write lock at once, so that the transaction never fails half-way for a lock: for writes.
+    case immediate = "IMMEDIATE"
+    /// Takes a read snapshot at the first read: for reads only.
+    case deferred = "DEFERRED"
+}
+
+extension Connection {
+    /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
+    ///
+    /// Inside an open transaction, `body` runs in a savepoint instead, so that a failure undoes its own work
+    /// only. When SQLite already rolled the transaction back (after `SQLITE_FULL` or an interrupt, say), no
+    /// rollback is attempted; the first error is the one thrown.
+    public func transaction<T>(_ kind: TransactionKind = .immediate, _ body: () throws -> T) throws -> T {
+        if isInTransaction {
+            return try savepoint(body)
+        }
+        try execute("BEGIN \(kind.rawValue)")
+        let result: T
+        do {
+            result = try body()
+            try execute("COMMIT")
+        } catch {
+            if isInTransaction {
+                try? execute("ROLLBACK")
+            }
+            throw error
+        }
+        return result
+    }
+
+    private func savepoint<T>(_ body: () throws -> T) throws -> T {
+        savepointDepth += 1
+        defer { savepointDepth -= 1 }
+        let name = "nested\(savepointDepth)"
+        try execute("SAVEPOINT \(name)")
+        let result: T
+        do {
+            result = try body()
+            try execute("RELEASE \(name)")
+        } catch {
+            if isInTransaction {
+                try? execute("ROLLBACK TO \(name)")
+                try? execute("RELEASE \(name)")
+            }
+            throw error
+        }
+        return result
+    }
+}

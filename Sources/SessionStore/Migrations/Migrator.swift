@@ -1,0 +1,71 @@
+import SQLite
+
+/// Brings a database's schema up to date with the migrations compiled into this build.
+///
+/// Each pending migration runs in its own `BEGIN IMMEDIATE` transaction, so a failure leaves the database at
+/// the last migration that succeeded, and two processes migrating at once apply each migration once. A database
+/// this build cannot vouch for (a newer schema, an unknown or edited migration) is refused before anything is
+/// written.
+public struct Migrator: Sendable {
+    /// The migrations this runner knows, in version order.
+    public let migrations: [Migration]
+
+    /// A runner for `migrations`; by default the ones compiled from the top-level `Migrations` folder.
+    public init(migrations: [Migration] = Migration.bundled) {
+        self.migrations = migrations.sorted { $0.version < $1.version }
+    }
+
+    /// Reads which migrations the database has and which this build would apply.
+    ///
+    /// - Throws: ``SessionStoreError/schemaTooNew(databaseVersion:supportedVersion:)``,
+    ///   ``SessionStoreError/migrationModified(version:name:)``, or a ``SQLiteError``.
+    public func status(of connection: Connection) throws -> MigrationStatus {
+        let applied = try appliedMigrations(connection)
+        let known = Dictionary(uniqueKeysWithValues: migrations.map { ($0.version, $0) })
+        let supportedVersion = migrations.last?.version ?? 0
+        for record in applied {
+            guard let migration = known[record.version] else {
+                throw SessionStoreError.schemaTooNew(databaseVersion: applied.last?.version ?? 0, supportedVersion: supportedVersion)
+            }
+            if record.name != migration.name || (record.checksum != nil && record.checksum != migration.checksum) {
+                throw SessionStoreError.migrationModified(version: record.version, name: record.name)
+            }
+        }
+        let appliedVersions = Set(applied.map(\.version))
+        return MigrationStatus(applied: applied, pending: migrations.filter { !appliedVersions.contains($0.version) })
+    }
+
+    /// Applies every pending migration, in order; returns the ones applied by this call.
+    @discardableResult
+    public func migrate(_ connection: Connection) throws -> [Migration] {
+        var appliedNow: [Migration] = []
+        for migration in try status(of: connection).pending {
+            try connection.transaction(.immediate) {
+                // Another process may have applied it since the status was read.
+                guard try status(of: connection).pending.contains(migration) else { return }
+                try connection.executeScript(migration.sql)
+                try connection.execute(
+                    """
+                    INSERT INTO schema_migrations (version, name, checksum) VALUES (?1, ?2, ?3)
+                    ON CONFLICT (version) DO UPDATE SET checksum = excluded.checksum
+                    """,
+                    [.integer(Int64(migration.version)), .text(migration.name), .text(migration.checksum)])
+                appliedNow.append(migration)
+            }
+        }
+        return appliedNow
+    }
+
+    private func appliedMigrations(_ connection: Connection) throws -> [AppliedMigration] {
+        let hasTable = try connection.cachedStatement(
+            "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migrations'"
+        ).first { _ in true } ?? false
+        guard hasTable else { return [] }
+        return try connection.cachedStatement(
+            "SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version"
+        ).map { row in
+            AppliedMigration(
+                version: Int(row.int64(0)), name: row.string(1), checksum: row.optionalString(2), appliedAt: row.int64(3))
+        }
+    }
+}

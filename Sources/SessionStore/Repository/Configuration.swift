@@ -1,0 +1,36 @@
+import Foundation
+import SQLite
+
+/// How a ``SessionRepository`` opens its database and what it accepts.
+public struct Configuration: Sendable {
+    /// Read-only connections beside the writer, so reads go on in parallel (none for an in-memory store).
+    public var readerCount: Int
+    /// How long a write waits for another process's lock before failing with `SQLITE_BUSY`.
+    public var busyTimeout: Duration
+    /// Commit durability: `.normal` (the default) or `.full`.
+    public var synchronous: ConnectionOptions.Synchronous
+    /// The largest values accepted.
+    public var limits: Limits
+    /// The clock for timestamps, in milliseconds since the Unix epoch.
+    public var now: @Sendable () -> Int64
+
+    /// The defaults: 4 readers, 5 s busy timeout, `synchronous=NORMAL`, default limits, the system clock.
+    public init(
+        readerCount: Int = 4,
+        busyTimeout: Duration = .seconds(5),
+        synchronous: ConnectionOptions.Synchronous = .normal,
+        limits: Limits = Limits(),
+        now: @escaping @Sendable () -> Int64 = Configuration.systemMilliseconds
+    ) {
+        self.readerCount = readerCount
+        self.busyTimeout = busyTimeout
+        self.synchronous = synchronous
+        self.limits = limits
+        self.now = now
+    }
+
+    /// The system clock in milliseconds since the Unix epoch.
+    public static let systemMilliseconds: @Sendable () -> Int64 = {
+        Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
+    }
+}

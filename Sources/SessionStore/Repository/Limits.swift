@@ -1,0 +1,37 @@
+/// The largest values a repository accepts; larger ones get ``SessionStoreError/valueTooLarge(field:byteCount:limit:)``.
+/// Sizes are UTF-8 bytes.
+public struct Limits: Sendable, Hashable {
+    /// Workspace, session, message and parent ids. The schema enforces 128 too.
+    public var identifierBytes: Int
+    /// Titles, agents, model names, tool call ids, revert reasons.
+    public var labelBytes: Int
+    /// One message: content, parts and tool calls together (parts and tool calls as stored JSON).
+    public var messageBytes: Int
+
+    /// The defaults: 128-byte ids, 4 KiB labels, 16 MiB messages.
+    public init(identifierBytes: Int = 128, labelBytes: Int = 4096, messageBytes: Int = 16 << 20) {
+        self.identifierBytes = identifierBytes
+        self.labelBytes = labelBytes
+        self.messageBytes = messageBytes
+    }
+
+    func checkIdentifier(_ value: String, _ field: String) throws(SessionStoreError) {
+        if value.isEmpty {
+            throw .invalidIdentifier(field: field, reason: "it is empty")
+        }
+        let byteCount = value.utf8.count
+        if byteCount > min(identifierBytes, 128) {
+            throw .invalidIdentifier(field: field, reason: "it is \(byteCount) bytes, over the limit of \(min(identifierBytes, 128))")
+        }
+    }
+
+    func checkLabel(_ value: String?, _ field: String) throws(SessionStoreError) {
+        guard let byteCount = value?.utf8.count, byteCount > labelBytes else { return }
+        throw .valueTooLarge(field: field, byteCount: byteCount, limit: labelBytes)
+    }
+
+    func checkMessage(byteCount: Int) throws(SessionStoreError) {
+        guard byteCount > messageBytes else { return }
+        throw .valueTooLarge(field: "message", byteCount: byteCount, limit: messageBytes)
+    }
+}

@@ -1,0 +1,47 @@
+/// Why a SessionStore call was refused. Nothing was changed when one of these is thrown.
+///
+/// Failures of SQLite itself (busy, full, read-only, corrupt, not a database) arrive as `SQLiteError`.
+public enum SessionStoreError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// An identifier argument is empty or longer than the limit.
+    case invalidIdentifier(field: String, reason: String)
+    /// A text or message is larger than the configured limit.
+    case valueTooLarge(field: String, byteCount: Int, limit: Int)
+    /// No session with this id exists in the workspace.
+    case sessionNotFound(workspaceId: String, sessionId: String)
+    /// The parent named for a session does not exist in the workspace (or is the session itself).
+    case parentNotFound(workspaceId: String, parentId: String)
+    /// The session does not show this message.
+    case messageNotInSession(sessionId: String, messageId: String)
+    /// The database was migrated by a newer build; this one refuses to touch it.
+    case schemaTooNew(databaseVersion: Int, supportedVersion: Int)
+    /// A migration recorded in the database differs from the one this build carries.
+    case migrationModified(version: Int, name: String)
+    /// A stored value cannot be read back, typically after an edit by hand.
+    case corruptValue(table: String, id: String, reason: String)
+    /// The process-wide manager was asked for before it was initialised.
+    case managerNotInitialized
+
+    /// One line saying what was wrong.
+    public var description: String {
+        switch self {
+        case .invalidIdentifier(let field, let reason):
+            "invalid \(field): \(reason)"
+        case .valueTooLarge(let field, let byteCount, let limit):
+            "\(field) is \(byteCount) bytes, over the limit of \(limit) bytes"
+        case .sessionNotFound(let workspaceId, let sessionId):
+            "no session \(sessionId) in workspace \(workspaceId)"
+        case .parentNotFound(let workspaceId, let parentId):
+            "no parent session \(parentId) in workspace \(workspaceId)"
+        case .messageNotInSession(let sessionId, let messageId):
+            "session \(sessionId) does not show message \(messageId)"
+        case .schemaTooNew(let databaseVersion, let supportedVersion):
+            "the database schema is at version \(databaseVersion), newer than this build supports (\(supportedVersion)); upgrade SessionStore"
+        case .migrationModified(let version, let name):
+            "migration \(version) (\(name)) applied to this database differs from the one in this build"
+        case .corruptValue(let table, let id, let reason):
+            "\(table) row \(id) holds a value that cannot be read: \(reason)"
+        case .managerNotInitialized:
+            "the session manager is not initialised: pass a data directory"
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import SQLite
+
+/// How sessions and messages are read from rows: the one place that knows the column order.
+enum StoredRows {
+    static let sessionColumns = """
+        id, workspace_id, title, parent_id, created_at, updated_at, model_provider_id, model_id, agent,
+        revert_message_id, revert_reason
+        """
+
+    static let messageColumns = """
+        m.id, m.session_id, m.role, m.content, m.parts, m.tool_calls, m.tool_call_id, m.status, m.created_at,
+        m.updated_at
+        """
+
+    static func session(_ row: Row, messageIds: [String] = []) -> Session {
+        let model = row.optionalString(6).map { ModelSelection(providerId: $0, modelId: row.string(7)) }
+        let revert = row.optionalString(9).map { RevertMarker(messageID: $0, reason: row.optionalString(10)) }
+        return Session(
+            id: row.string(0), workspaceId: row.string(1), title: row.optionalString(2), parentId: row.optionalString(3),
+            createdAt: row.int64(4), updatedAt: row.int64(5), messageIds: messageIds, model: model,
+            agent: row.optionalString(8), revert: revert)
+    }
+
+    static func message(_ row: Row) throws -> SessionMessage {
+        let id = row.string(0)
+        // The schema's CHECK constraints keep role and status within these enums.
+        guard let role = SessionMessage.Role(rawValue: row.string(2)) else {
+            throw SessionStoreError.corruptValue(table: "messages", id: id, reason: "unknown role \(row.string(2))")
+        }
+        return SessionMessage(
+            id: id, sessionId: row.string(1), role: role, content: row.optionalString(3),
+            parts: try JSONText.decode([MessagePart].self, from: row.optionalString(4), table: "messages", id: id),
+            createdAt: row.int64(8), updatedAt: row.int64(9),
+            toolCalls: try JSONText.decode([ToolCall].self, from: row.optionalString(5), table: "messages", id: id),
+            toolCallId: row.optionalString(6), status: row.optionalString(7).flatMap(SessionMessage.Status.init(rawValue:)))
+    }
+
+    static func sessionArguments(_ session: Session) -> [SQLiteValue] {
+        [
+            .text(session.id), .text(session.workspaceId), SQLiteValue(session.title), SQLiteValue(session.parentId),
+            .integer(session.createdAt), .integer(session.updatedAt), SQLiteValue(session.model?.providerId),
+            SQLiteValue(session.model?.modelId), SQLiteValue(session.agent), SQLiteValue(session.revert?.messageID),
+            SQLiteValue(session.revert?.reason),
+        ]
+    }
+
+    /// The message's stored values in `messageColumns` order, after checking its size against `limits`.
+    static func messageArguments(_ message: SessionMessage, workspaceId: String, limits: Limits) throws -> [SQLiteValue] {
+        let parts = try JSONText.encode(message.parts)
+        let toolCalls = try JSONText.encode(message.toolCalls)
+        try limits.checkMessage(
+            byteCount: (message.content?.utf8.count ?? 0) + (parts?.utf8.count ?? 0) + (toolCalls?.utf8.count ?? 0))
+        try limits.checkLabel(message.toolCallId, "toolCallId")
+        return [
+            .text(message.id), .text(message.sessionId), .text(message.role.rawValue), SQLiteValue(message.content),
+            SQLiteValue(parts), SQLiteValue(toolCalls), SQLiteValue(message.toolCallId),
+            SQLiteValue(message.status?.rawValue), .integer(message.createdAt), .integer(message.updatedAt),
+            .text(workspaceId),
+        ]
+    }
+
+    static func messageIds(of sessionId: String, _ connection: Connection) throws -> [String] {
+        try connection.cachedStatement("SELECT message_id FROM session_messages WHERE session_id = ?1 ORDER BY position")
+            .map([.text(sessionId)]) { $0.string(0) }
+    }
+
+    /// The session with its message ids, or nil when the workspace has no such session.
+    static func session(_ sessionId: String, workspaceId: String, _ connection: Connection) throws -> Session? {
+        let found = try connection.cachedStatement(
+            "SELECT \(sessionColumns) FROM sessions WHERE id = ?1 AND workspace_id = ?2"
+        ).first([.text(sessionId), .text(workspaceId)]) { session($0) }
+        guard var found else { return nil }
+        found.messageIds = try messageIds(of: sessionId, connection)
+        return found
+    }
+
+    static func checkSession(_ session: Session, limits: Limits) throws(SessionStoreError) {
+        try limits.checkLabel(session.title, "title")
+        try limits.checkLabel(session.agent, "agent")
+        try limits.checkLabel(session.model?.providerId, "model.providerId")
+        try limits.checkLabel(session.model?.modelId, "model.modelId")
+        try limits.checkLabel(session.revert?.messageID, "revert.messageID")
+        try limits.checkLabel(session.revert?.reason, "revert.reason")
+        if let parentId = session.parentId {
+            try limits.checkIdentifier(parentId, "parentId")
+        }
+    }
+
+    /// Throws unless `parentId` names another session of the workspace.
+    static func checkParent(_ parentId: String?, of sessionId: String, workspaceId: String, _ connection: Connection) throws {
+        guard let parentId else { return }
+        let exists = try connection.cachedStatement("SELECT 1 FROM sessions WHERE id = ?1 AND workspace_id = ?2")
+            .first([.text(parentId), .text(workspaceId)]) { _ in true } ?? false
+        guard exists, parentId != sessionId else {
+            throw SessionStoreError.parentNotFound(workspaceId: workspaceId, parentId: parentId)
+        }
+    }
+}

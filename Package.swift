@@ -32,8 +32,9 @@ let package = Package(
             dependencies: ["SessionStore"],
             path: "Examples/Demo"
         ),
-        .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
-        .testTarget(name: "SessionStoreTests", dependencies: ["SessionStore", "SQLite"]),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"]),
+        .testTarget(name: "SessionStoreTests", dependencies: ["SessionStore", "SQLite", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

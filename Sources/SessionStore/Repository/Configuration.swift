@@ -29,6 +29,15 @@ public struct Configuration: Sendable {
         self.now = now
     }
 
+    /// The set-up of every connection to a SessionStore database: read-write, with this configuration's busy
+    /// timeout and durability.
+    public var connectionOptions: ConnectionOptions {
+        // The schema's CHECK constraints call json_valid, which SQLite 3.40 (Debian 12) does not mark innocuous,
+        // so under an untrusted schema no message could be written. The store registers no functions of its
+        // own: a trusted schema can call SQLite's built-in functions only.
+        ConnectionOptions(busyTimeout: busyTimeout, synchronous: synchronous, trustedSchema: true)
+    }
+
     /// The system clock in milliseconds since the Unix epoch.
     public static let systemMilliseconds: @Sendable () -> Int64 = {
         Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))

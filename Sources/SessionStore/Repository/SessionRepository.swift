@@ -35,12 +35,8 @@ public final class SessionRepository: Sendable {
     }
 
     init(location: DatabaseLocation, configuration: Configuration) async throws {
-        // The schema's CHECK constraints call json_valid, which SQLite 3.40 (Debian 12) does not mark innocuous,
-        // so an untrusted schema could not insert a message. The store registers no functions of its own: a
-        // trusted schema can call SQLite's built-in functions only.
-        let options = ConnectionOptions(
-            busyTimeout: configuration.busyTimeout, synchronous: configuration.synchronous, trustedSchema: true)
-        database = try DatabasePool(location: location, options: options, readerCount: configuration.readerCount)
+        database = try DatabasePool(
+            location: location, options: configuration.connectionOptions, readerCount: configuration.readerCount)
         self.configuration = configuration
         _ = try await database.writeWithoutTransaction { try Migrator().migrate($0) }
     }

@@ -1,0 +1,90 @@
+import Dispatch
+import Foundation
+import SQLite
+import TestSupport
+import Testing
+
+@Suite struct DatabasePoolTests {
+    let directory: TemporaryDirectory
+    let pool: DatabasePool
+
+    init() async throws {
+        directory = try TemporaryDirectory()
+        pool = try DatabasePool(location: .file(directory.file("pool.sqlite")), readerCount: 2)
+        try await pool.write { try $0.execute("CREATE TABLE t (n INTEGER NOT NULL)") }
+    }
+
+    @Test func aReadCompletesWhileAWriteTransactionIsOpen() async throws {
+        let writeStarted = DispatchSemaphore(value: 0)
+        let readFinished = DispatchSemaphore(value: 0)
+        async let write: Void = pool.write { connection in
+            try connection.execute("INSERT INTO t VALUES (1)")
+            writeStarted.signal()
+            // Holds the transaction open until the read has finished: the read must not need the writer.
+            readFinished.wait()
+        }
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                writeStarted.wait()
+                continuation.resume()
+            }
+        }
+        let countDuringWrite = try await pool.read { try $0.prepare("SELECT count(*) FROM t").first { $0.int64(0) } }
+        readFinished.signal()
+        try await write
+        #expect(countDuringWrite == 0)
+        #expect(try await pool.read { try $0.prepare("SELECT count(*) FROM t").first { $0.int64(0) } } == 1)
+    }
+
+    @Test func writesAreAtomic() async throws {
+        struct Failure: Error {}
+        await #expect(throws: Failure.self) {
+            try await pool.write { connection in
+                try connection.execute("INSERT INTO t VALUES (1)")
+                throw Failure()
+            }
+        }
+        #expect(try await pool.read { try $0.prepare("SELECT count(*) FROM t").first { $0.int64(0) } } == 0)
+    }
+
+    @Test func readsCannotWrite() async throws {
+        let error = await #expect(throws: SQLiteError.self) {
+            try await pool.read { try $0.execute("INSERT INTO t VALUES (1)") }
+        }
+        #expect(error?.resultCode == .readOnly)
+    }
+
+    @Test func cancellingALongReadInterruptsItAndTheConnectionStaysUsable() async throws {
+        let started = DispatchSemaphore(value: 0)
+        let task = Task {
+            try await pool.read { connection in
+                started.signal()
+                // Counts far beyond what finishes in a test's lifetime, unless interrupted.
+                return try connection.prepare(
+                    "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c) SELECT count(*) FROM c"
+                ).first { $0.int64(0) }
+            }
+        }
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                started.wait()
+                continuation.resume()
+            }
+        }
+        task.cancel()
+        await #expect(throws: CancellationError.self) {
+            try await task.value
+        }
+        for _ in 0..<4 {
+            #expect(try await pool.read { try $0.prepare("SELECT 7").first { $0.int64(0) } } == 7)
+        }
+    }
+
+    @Test func callsAfterCloseAreRefused() async throws {
+        await pool.close()
+        let error = await #expect(throws: SQLiteError.self) {
+            try await pool.read { try $0.prepare("SELECT 1").first { $0.int64(0) } }
+        }
+        #expect(error?.resultCode == .misuse)
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import SQLite
+import Synchronization
+import TestSupport
+
+@testable import SessionStore
+
+/// A clock the test moves by hand; every reading is one millisecond after the last unless `frozen`.
+final class TestClock: Sendable {
+    private let milliseconds = Mutex<Int64>(1_795_571_111_000)
+    private let frozen: Bool
+
+    init(frozen: Bool = false) {
+        self.frozen = frozen
+    }
+
+    func now() -> Int64 {
+        milliseconds.withLock { value in
+            if !frozen { value += 1 }
+            return value
+        }
+    }
+}
+
+enum Fixtures {
+    /// The repository's root folder, found from this file's path.
+    static let repositoryRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// `shared/` beside the repository: the old store's code and data.
+    static let shared = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared")
+
+    /// The folder holding the built executables and this test bundle.
+    static let productsDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+
+    static func configuration(clock: TestClock = TestClock()) -> Configuration {
+        Configuration(now: { clock.now() })
+    }
+
+    static func inMemory(clock: TestClock = TestClock()) async throws -> SessionRepository {
+        try await SessionRepository.inMemory(configuration: configuration(clock: clock))
+    }
+
+    /// Counts rows with a connection of its own, so the repository's caches play no part.
+    static func count(_ table: String, in path: String, where condition: String = "1") throws -> Int64 {
+        let connection = try Connection(location: .file(path), options: ConnectionOptions(access: .readOnly))
+        return try connection.prepare("SELECT count(*) FROM \(table) WHERE \(condition)").first { $0.int64(0) } ?? -1
+    }
+
+    static func text(_ role: SessionMessage.Role, _ content: String) -> NewMessage {
+        NewMessage(role: role, content: content)
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+
+@testable import SessionStore
+
+@Suite struct LegacyCodecTests {
+    static let sampleFiles: [URL] = {
+        let folder = Fixtures.shared.appendingPathComponent("legacy-sample")
+        let workspaces = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return workspaces.sorted().map { folder.appendingPathComponent($0).appendingPathComponent("sessions.json") }
+    }()
+
+    func jsonValue(_ data: Data) throws -> NSObject {
+        try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) as! NSObject
+    }
+
+    @Test func theSampleIsThere() {
+        #expect(Self.sampleFiles.count >= 2, "expected ../shared/legacy-sample beside the repository")
+    }
+
+    @Test(arguments: sampleFiles)
+    func everySampleFileDecodesAndEncodesBackToEqualJSON(file: URL) throws {
+        let original = try Data(contentsOf: file)
+        let workspace = try LegacyWorkspace(jsonData: original)
+        #expect(!workspace.sessions.isEmpty)
+        #expect(try jsonValue(workspace.jsonData()) == jsonValue(original))
+    }
+
+    @Test func modelsEncodeTheSeedsKeys() throws {
+        let session = Session(id: "s", workspaceId: "w", title: "t", parentId: nil, createdAt: 1, updatedAt: 2, messageIds: ["m"])
+        let encoded = try jsonValue(JSONEncoder().encode(session)) as! [String: Any]
+        #expect(Set(encoded.keys) == ["id", "workspaceId", "title", "parentId", "createdAt", "updatedAt", "messageIds"])
+        #expect(encoded["parentId"] is NSNull)
+
+        let message = SessionMessage(
+            id: "m", sessionId: "s", role: .tool, content: "ok",
+            parts: [MessagePart(type: .toolResult, toolResult: ToolResult(toolCallId: "c", content: "ok", isError: false))],
+            createdAt: 1, updatedAt: 1, toolCallId: "c")
+        let json = String(decoding: try JSONEncoder().encode(message), as: UTF8.self)
+        #expect(json.contains(#""type":"tool_result""#))
+        #expect(json.contains(#""toolCallId":"c""#))
+        #expect(!json.contains("toolCalls") && !json.contains("status"))
+    }
+}

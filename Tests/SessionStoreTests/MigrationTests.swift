@@ -1,0 +1,125 @@
+import Foundation
+import SQLite
+import Testing
+import TestSupport
+
+@testable import SessionStore
+
+@Suite struct MigrationTests {
+    let directory: TemporaryDirectory
+
+    init() throws {
+        directory = try TemporaryDirectory()
+    }
+
+    static let migrationFiles: [URL] = {
+        let folder = Fixtures.repositoryRoot.appendingPathComponent("Migrations")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return names.filter { $0.hasSuffix(".sql") }.sorted().map { folder.appendingPathComponent($0) }
+    }()
+
+    func schema(of path: String) throws -> [String] {
+        let connection = try Connection(location: .file(path), options: ConnectionOptions(access: .readOnly))
+        return try connection.prepare("SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY type, name").map { row in
+            (0..<4).map { row.optionalString($0) ?? "NULL" }.joined(separator: " | ")
+        }
+    }
+
+    @Test func theBundledMigrationsAreTheFilesByteForByte() throws {
+        #expect(Migration.bundled.count == Self.migrationFiles.count)
+        for (migration, file) in zip(Migration.bundled, Self.migrationFiles) {
+            #expect("\(String(format: "%04d", migration.version))_\(migration.name).sql" == file.lastPathComponent)
+            #expect(Data(migration.sql.utf8) == (try Data(contentsOf: file)))
+        }
+    }
+
+    @Test func checksumsAreSHA256AsSha256sumPrintsIt() {
+        #expect(SHA256.hexDigest(of: "".utf8) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(SHA256.hexDigest(of: "abc".utf8) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        let twoBlocks = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"
+        #expect(SHA256.hexDigest(of: twoBlocks.utf8) == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+    }
+
+    @Test func aFreshDatabaseRecordsEveryMigrationWithItsChecksum() async throws {
+        let path = directory.file("db.sqlite")
+        _ = try await SessionRepository(path: path)
+        let connection = try Connection(location: .file(path), options: ConnectionOptions(access: .readOnly))
+        let status = try Migrator().status(of: connection)
+        #expect(status.isUpToDate)
+        #expect(status.applied.map(\.version) == Migration.bundled.map(\.version))
+        #expect(status.applied.map(\.checksum) == Migration.bundled.map(\.checksum))
+    }
+
+    @Test func theShellBuildsTheSameSchemaAsTheRunner() async throws {
+        let byRunner = directory.file("runner.sqlite")
+        _ = try await SessionRepository(path: byRunner)
+
+        let byShell = directory.file("shell.sqlite")
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+        shell.arguments = ["-c", "cat \"$1\"/*.sql | sqlite3 \"$2\"", "sh", Fixtures.repositoryRoot.appendingPathComponent("Migrations").path, byShell]
+        try shell.run()
+        shell.waitUntilExit()
+        try #require(shell.terminationStatus == 0, "the sqlite3 shell is needed: apt-get install sqlite3")
+
+        #expect(try schema(of: byShell) == schema(of: byRunner))
+        // The library opens the shell's database as it is: recorded by hand, without checksums.
+        let repository = try await SessionRepository(path: byShell)
+        _ = try await repository.createSession(workspaceId: "w")
+        #expect(try Fixtures.count("schema_migrations", in: byShell, where: "checksum IS NULL") == Int64(Migration.bundled.count))
+    }
+
+    @Test func aNewerSchemaIsRefusedAndLeftUntouched() async throws {
+        let path = directory.file("db.sqlite")
+        let repository = try await SessionRepository(path: path)
+        await repository.close()
+        let connection = try Connection(location: .file(path))
+        try connection.execute("INSERT INTO schema_migrations (version, name, checksum) VALUES (999, 'from_the_future', 'x')")
+        connection.close()
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+
+        let latest = Migration.bundled.last!.version
+        await #expect(throws: SessionStoreError.schemaTooNew(databaseVersion: 999, supportedVersion: latest)) {
+            try await SessionRepository(path: path)
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+    }
+
+    @Test func anEditedMigrationIsRefused() async throws {
+        let path = directory.file("db.sqlite")
+        _ = try await SessionRepository(path: path)
+        let connection = try Connection(location: .file(path))
+        try connection.execute("UPDATE schema_migrations SET checksum = 'edited' WHERE version = 1")
+        connection.close()
+        await #expect(throws: SessionStoreError.migrationModified(version: 1, name: Migration.bundled[0].name)) {
+            try await SessionRepository(path: path)
+        }
+    }
+
+    @Test func pendingMigrationsApplyInOrderEachOnce() throws {
+        let connection = try Connection(location: .inMemory, options: Configuration().connectionOptions)
+        let extra = Migration(fileName: "0002_add_notes.sql", sql: """
+            CREATE TABLE notes (id INTEGER PRIMARY KEY) STRICT;
+            INSERT INTO schema_migrations (version, name) VALUES (2, 'add_notes');
+            """)
+        let migrator = Migrator(migrations: Migration.bundled + [extra])
+        #expect(try migrator.status(of: connection).pending.map(\.version) == [1, 2])
+        #expect(try migrator.migrate(connection).map(\.version) == [1, 2])
+        #expect(try migrator.migrate(connection).isEmpty)
+        #expect(try migrator.status(of: connection).isUpToDate)
+        // The older build refuses what the newer one migrated.
+        #expect(throws: SessionStoreError.schemaTooNew(databaseVersion: 2, supportedVersion: 1)) {
+            try Migrator().status(of: connection)
+        }
+    }
+
+    @Test func aFailingMigrationLeavesTheEarlierOnesApplied() throws {
+        let connection = try Connection(location: .inMemory, options: Configuration().connectionOptions)
+        let broken = Migration(fileName: "0002_broken.sql", sql: "CREATE TABLE half (id INTEGER); SELECT no_such_function();")
+        #expect(throws: SQLiteError.self) {
+            try Migrator(migrations: Migration.bundled + [broken]).migrate(connection)
+        }
+        #expect(try Migrator().status(of: connection).isUpToDate)
+        #expect(try connection.prepare("SELECT count(*) FROM sqlite_schema WHERE name = 'half'").first { $0.int64(0) } == 0)
+    }
+}

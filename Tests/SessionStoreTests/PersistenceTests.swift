@@ -1,0 +1,106 @@
+import Foundation
+import SQLite
+import Testing
+import TestSupport
+
+@testable import SessionStore
+
+@Suite struct PersistenceTests {
+    let workspace = "ws-1"
+    let directory: TemporaryDirectory
+
+    init() throws {
+        directory = try TemporaryDirectory()
+    }
+
+    @Test func dataSurvivesClosingAndReopening() async throws {
+        let path = directory.file("db.sqlite")
+        let first = try await SessionRepository(path: path)
+        let session = try await first.createSession(workspaceId: workspace, title: "durable")
+        let message = try await first.addMessage(workspaceId: workspace, sessionId: session.id, message: Fixtures.text(.user, "kept"))
+        let fork = try await first.forkSession(workspaceId: workspace, sessionId: session.id)
+        await first.close()
+
+        let second = try await SessionRepository(path: path)
+        #expect(try await second.listSessions(workspaceId: workspace).map(\.id).sorted() == [session.id, fork.id].sorted())
+        #expect(try await second.getSessionMessages(workspaceId: workspace, sessionId: fork.id) == [message])
+        // New ids still sort after the old ones.
+        let later = try await second.createSession(workspaceId: workspace)
+        #expect(later.id > fork.id)
+    }
+
+    @Test func theDataDirectoryConstructorUsesSessionsSqlite() async throws {
+        let dataDirectory = directory.file("data/nested")
+        let repository = try await SessionRepository(dataDirectory: dataDirectory)
+        _ = try await repository.createSession(workspaceId: workspace)
+        #expect(try Fixtures.count("sessions", in: dataDirectory + "/sessions.sqlite") == 1)
+    }
+
+    @Test func callsAfterCloseAreRefused() async throws {
+        let repository = try await SessionRepository(path: directory.file("db.sqlite"))
+        await repository.close()
+        let error = await #expect(throws: SQLiteError.self) {
+            try await repository.listSessions(workspaceId: workspace)
+        }
+        #expect(error?.resultCode == .misuse)
+    }
+
+    @Test func aFileThatIsNotADatabaseIsRefusedAndLeftAlone() async throws {
+        let path = directory.file("sessions.json")
+        let bytes = Data(#"{"sessions": {}, "messages": {}}"#.utf8)
+        try bytes.write(to: URL(fileURLWithPath: path))
+        let error = await #expect(throws: SQLiteError.self) {
+            try await SessionRepository(path: path)
+        }
+        #expect(error?.resultCode == .notADatabase)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == bytes)
+    }
+
+    @Test func aCorruptDatabaseIsReportedAndLeftAlone() async throws {
+        let path = directory.file("db.sqlite")
+        let repository = try await SessionRepository(path: path)
+        let session = try await repository.createSession(workspaceId: workspace)
+        for index in 0..<50 {
+            _ = try await repository.addMessage(
+                workspaceId: workspace, sessionId: session.id, message: Fixtures.text(.user, String(repeating: "\(index)", count: 400)))
+        }
+        await repository.close()
+        // Checkpointed on close; now scribble over the pages after the header page.
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        #expect(bytes.count > 8192)
+        bytes.replaceSubrange(4096..<8192, with: Data(repeating: 0xA5, count: 4096))
+        try bytes.write(to: URL(fileURLWithPath: path))
+
+        await #expect(throws: (any Error).self) {
+            let reopened = try await SessionRepository(path: path)
+            _ = try await reopened.getSessionMessages(workspaceId: workspace, sessionId: session.id)
+            _ = try await reopened.listSessions(workspaceId: workspace)
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == bytes)
+    }
+
+    @Test func aCopiedExecutableAloneInAnEmptyFolderCreatesAWorkingDatabase() throws {
+        let built = Fixtures.productsDirectory.appendingPathComponent("session-store-demo")
+        try #require(FileManager.default.isExecutableFile(atPath: built.path), "build the demo first: swift build")
+        let alone = URL(fileURLWithPath: directory.file("alone"))
+        try FileManager.default.createDirectory(at: alone, withIntermediateDirectories: true)
+        let copy = alone.appendingPathComponent("session-store-demo")
+        try FileManager.default.copyItem(at: built, to: copy)
+
+        let process = Process()
+        process.executableURL = copy
+        process.currentDirectoryURL = alone
+        process.arguments = ["demo.sqlite"]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+
+        #expect(process.terminationStatus == 0)
+        #expect(printed.contains("Fix the login bug (fork)"))
+        let database = alone.appendingPathComponent("demo.sqlite").path
+        #expect(try Fixtures.count("sessions", in: database) == 2)
+        #expect(try Fixtures.count("schema_migrations", in: database) == Int64(Migration.bundled.count))
+    }
+}

@@ -1,19 +1,29 @@
 /// The fields of a session that ``SessionRepository/updateSession(workspaceId:sessionId:_:)`` may change, holding
 /// their current values. Id, workspace, creation time and the message list are not among them.
 public struct SessionChanges: Sendable, Hashable {
+    /// The title; nil for none.
     public var title: String?
+    /// The parent session, which must belong to the same workspace; nil for a root session.
     public var parentId: String?
+    /// The model the session talks to.
     public var model: ModelSelection?
+    /// The agent driving the session.
     public var agent: String?
+    /// A client's revert marker.
     public var revert: RevertMarker?
 }
 
 /// The fields of a message that ``SessionRepository/updateMessage(workspaceId:messageId:_:)`` may change,
 /// holding their current values. Id, role, session and creation time are not among them.
 public struct MessageChanges: Sendable, Hashable {
+    /// The text of the turn.
     public var content: String?
+    /// Structured pieces of the turn.
     public var parts: [MessagePart]?
+    /// The tools an assistant turn calls.
     public var toolCalls: [ToolCall]?
+    /// The call a tool turn answers.
     public var toolCallId: String?
+    /// Streaming status.
     public var status: SessionMessage.Status?
 }

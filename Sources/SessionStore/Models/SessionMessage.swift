@@ -53,11 +53,17 @@ public struct SessionMessage: Codable, Sendable, Hashable, Identifiable {
 
 /// What `addMessage` takes: a message without the fields the store assigns (id, session, timestamps).
 public struct NewMessage: Sendable, Hashable {
+    /// Who speaks.
     public var role: SessionMessage.Role
+    /// The text of the turn.
     public var content: String?
+    /// Structured pieces of the turn.
     public var parts: [MessagePart]?
+    /// The tools an assistant turn calls.
     public var toolCalls: [ToolCall]?
+    /// The call a tool turn answers.
     public var toolCallId: String?
+    /// Streaming status.
     public var status: SessionMessage.Status?
 
     /// Creates a message to add.

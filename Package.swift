@@ -7,6 +7,10 @@ let package = Package(
     products: [
         .library(name: "SessionStore", targets: ["SessionStore"]),
         .library(name: "SQLite", targets: ["SQLite"]),
+        .executable(name: "session-store", targets: ["session-store"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         .systemLibrary(
@@ -26,6 +30,10 @@ let package = Package(
             name: "SessionStore",
             dependencies: ["SQLite"],
             plugins: ["EmbedMigrationsPlugin"]
+        ),
+        .executableTarget(
+            name: "session-store",
+            dependencies: ["SessionStore", "SQLite", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "session-store-demo",

@@ -66,6 +66,8 @@ CREATE TABLE messages (
     updated_at   INTEGER NOT NULL
 ) STRICT;
 
+CREATE INDEX messages_by_workspace ON messages (workspace_id);
+
 -- Which messages a session shows, in which order: positions run 1…n without gaps.
 CREATE TABLE session_messages (
     session_id TEXT    NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,

@@ -6,22 +6,7 @@ extension SessionRepository {
     public func listSessions(workspaceId: String) async throws -> [Session] {
         try limits.checkIdentifier(workspaceId, "workspaceId")
         return try await database.read { connection in
-            var messageIds: [String: [String]] = [:]
-            let links = try connection.cachedStatement(
-                """
-                SELECT l.session_id, l.message_id
-                FROM sessions s JOIN session_messages l ON l.session_id = s.id
-                WHERE s.workspace_id = ?1
-                ORDER BY l.session_id, l.position
-                """)
-            for (sessionId, messageId) in try links.map([.text(workspaceId)], { ($0.string(0), $0.string(1)) }) {
-                messageIds[sessionId, default: []].append(messageId)
-            }
-            return try connection.cachedStatement(
-                "SELECT \(StoredRows.sessionColumns) FROM sessions WHERE workspace_id = ?1 ORDER BY updated_at DESC, id DESC"
-            ).map([.text(workspaceId)]) { row in
-                StoredRows.session(row, messageIds: messageIds[row.string(0)] ?? [])
-            }
+            try StoredRows.sessions(workspaceId: workspaceId, connection)
         }
     }
 

@@ -74,6 +74,26 @@ enum StoredRows {
         return found
     }
 
+    /// The workspace's sessions with their message ids, most recently updated first (ties: the later id first).
+    static func sessions(workspaceId: String, _ connection: Connection) throws -> [Session] {
+        var messageIds: [String: [String]] = [:]
+        let links = try connection.cachedStatement(
+            """
+            SELECT l.session_id, l.message_id
+            FROM sessions s JOIN session_messages l ON l.session_id = s.id
+            WHERE s.workspace_id = ?1
+            ORDER BY l.session_id, l.position
+            """)
+        for (sessionId, messageId) in try links.map([.text(workspaceId)], { ($0.string(0), $0.string(1)) }) {
+            messageIds[sessionId, default: []].append(messageId)
+        }
+        return try connection.cachedStatement(
+            "SELECT \(sessionColumns) FROM sessions WHERE workspace_id = ?1 ORDER BY updated_at DESC, id DESC"
+        ).map([.text(workspaceId)]) { row in
+            session(row, messageIds: messageIds[row.string(0)] ?? [])
+        }
+    }
+
     static func checkSession(_ session: Session, limits: Limits) throws(SessionStoreError) {
         try limits.checkLabel(session.title, "title")
         try limits.checkLabel(session.agent, "agent")

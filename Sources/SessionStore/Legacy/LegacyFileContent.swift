@@ -1,0 +1,86 @@
+import Foundation
+
+/// A legacy `sessions.json` read entry by entry, so that one malformed session or message is reported on its
+/// own instead of losing the whole workspace.
+struct LegacyFileContent: Decodable, Sendable {
+    /// A decoded entry, or why it could not be decoded.
+    enum Entry<Value: Decodable & Sendable>: Decodable, Sendable {
+        case valid(Value)
+        case invalid(reason: String)
+
+        init(from decoder: any Decoder) throws {
+            do {
+                self = .valid(try Value(from: decoder))
+            } catch {
+                self = .invalid(reason: LegacyFileContent.describe(error))
+            }
+        }
+    }
+
+    let sessions: [String: Entry<Session>]
+    let messages: [String: Entry<SessionMessage>]
+
+    /// Decodes `data`, or throws a ``LegacyFileError`` that says where and why the file cannot be read.
+    static func decode(_ data: Data) throws(LegacyFileError) -> LegacyFileContent {
+        if data.isEmpty {
+            throw LegacyFileError(reason: "the file is empty (0 bytes)")
+        }
+        if let nul = data.firstIndex(of: 0) {
+            throw LegacyFileError(reason: "NUL byte at \(location(of: nul - data.startIndex, in: data)): the file was not fully written")
+        }
+        do {
+            return try JSONDecoder().decode(LegacyFileContent.self, from: data)
+        } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty {
+            // The decoder only says the JSON is invalid; the parser says where.
+            var detail = context.debugDescription
+            do {
+                _ = try JSONSerialization.jsonObject(with: data)
+            } catch {
+                detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? detail
+            }
+            if detail.localizedCaseInsensitiveContains("end of file") {
+                throw LegacyFileError(reason: "the JSON ends unfinished at \(location(of: data.count, in: data)): the file was cut short")
+            }
+            if let match = detail.firstMatch(of: /character (\d+)/), let offset = Int(match.1) {
+                throw LegacyFileError(reason: "invalid JSON at \(location(of: offset, in: data)): \(detail)")
+            }
+            throw LegacyFileError(reason: "invalid JSON: \(detail)")
+        } catch {
+            throw LegacyFileError(reason: "not a sessions file: \(describe(error))")
+        }
+    }
+
+    /// "offset N (line L, column C)", counting from 0 for the offset and from 1 for line and column.
+    private static func location(of offset: Int, in data: Data) -> String {
+        let before = data.prefix(offset)
+        let line = before.reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
+        let column = offset - (before.lastIndex(of: UInt8(ascii: "\n")).map { $0 - data.startIndex + 1 } ?? 0) + 1
+        return "offset \(offset) (line \(line), column \(column))"
+    }
+
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case DecodingError.keyNotFound(let key, let context):
+            "missing field \(path(context.codingPath + [key]))"
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
+            "\(path(context.codingPath)): \(context.debugDescription)"
+        case DecodingError.dataCorrupted(let context):
+            "\(path(context.codingPath)): \(context.debugDescription)"
+        default:
+            "\(error)"
+        }
+    }
+
+    private static func path(_ codingPath: [any CodingKey]) -> String {
+        codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingPrefix(".").description
+    }
+}
+
+/// Why a legacy file could not be read at all.
+public struct LegacyFileError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What is wrong, and where.
+    public let reason: String
+
+    /// The reason.
+    public var description: String { reason }
+}

@@ -1,0 +1,45 @@
+import Foundation
+
+/// Reads a legacy file without following links and without ever opening it for writing.
+enum LegacyFileReader {
+    /// Why a file was not read.
+    struct Refusal: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    enum EntryType {
+        case directory, symbolicLink, other, missing
+    }
+
+    /// What is at `path`, without following a link.
+    static func entryType(_ path: String) -> EntryType {
+        var status = stat()
+        guard lstat(path, &status) == 0 else { return .missing }
+        switch status.st_mode & S_IFMT {
+        case S_IFDIR: return .directory
+        case S_IFLNK: return .symbolicLink
+        default: return .other
+        }
+    }
+
+    static func read(_ path: String, maxBytes: Int) -> Result<Data, Refusal> {
+        let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            let reason = errno == ELOOP ? "a symbolic link" : String(cString: strerror(errno))
+            return .failure(Refusal(description: "cannot read \(path): \(reason)"))
+        }
+        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
+            return .failure(Refusal(description: "\(path) is not a regular file"))
+        }
+        guard Int(status.st_size) <= maxBytes else {
+            return .failure(Refusal(description: "\(path) is \(status.st_size) bytes, over the limit of \(maxBytes) bytes"))
+        }
+        do {
+            return .success(try handle.readToEnd() ?? Data())
+        } catch {
+            return .failure(Refusal(description: "cannot read \(path): \(error.localizedDescription)"))
+        }
+    }
+}

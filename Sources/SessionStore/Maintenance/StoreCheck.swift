@@ -1,0 +1,66 @@
+import SQLite
+
+/// The checks `session-store check` runs: SQLite's own, then the store's invariants.
+public enum StoreCheck {
+    /// One broken rule, with what breaks it.
+    public struct Violation: Codable, Sendable, Hashable, CustomStringConvertible {
+        /// Which rule: `integrity`, `foreign_key`, `schema`, `position_gap`, `orphan_message`, `dangling_link`,
+        /// `cross_workspace_link`, `cross_workspace_parent`.
+        public let rule: String
+        /// What breaks it, naming the rows.
+        public let detail: String
+
+        /// "rule: detail".
+        public var description: String { "\(rule): \(detail)" }
+    }
+
+    /// Every violation found in the database; empty when it is sound.
+    ///
+    /// - Throws: `SQLiteError` when the database cannot be read at all (corrupt beyond a check, not a database).
+    public static func run(_ connection: Connection, migrator: Migrator = Migrator()) throws -> [Violation] {
+        var violations: [Violation] = []
+        func collect(_ rule: String, _ sql: String, _ detail: (Row) -> String) throws {
+            violations += try connection.prepare(sql).map { Violation(rule: rule, detail: detail($0)) }
+        }
+
+        try collect("integrity", "PRAGMA integrity_check") { $0.string(0) }
+        violations.removeAll { $0.rule == "integrity" && $0.detail == "ok" }
+        try collect("foreign_key", "PRAGMA foreign_key_check") { row in
+            "\(row.string(0)) row \(row.int64(1)) points to a missing \(row.string(2)) row"
+        }
+        do {
+            let status = try migrator.status(of: connection)
+            if !status.isUpToDate {
+                let pending = status.pending.map { "\($0.version)_\($0.name)" }.joined(separator: ", ")
+                violations.append(Violation(rule: "schema", detail: "pending migrations: \(pending) (run session-store migrate)"))
+            }
+        } catch let error as SessionStoreError {
+            violations.append(Violation(rule: "schema", detail: error.description))
+            return violations
+        }
+        try collect("position_gap", """
+            SELECT session_id, count(*), max(position) FROM session_messages GROUP BY session_id
+            HAVING max(position) != count(*)
+            """) { "session \($0.string(0)) has \($0.int64(1)) links but positions up to \($0.int64(2))" }
+        try collect("orphan_message", """
+            SELECT id FROM messages m WHERE NOT EXISTS (SELECT 1 FROM session_messages l WHERE l.message_id = m.id)
+            """) { "message \($0.string(0)) is shown by no session" }
+        try collect("dangling_link", """
+            SELECT l.session_id, l.position, l.message_id, s.id IS NULL FROM session_messages l
+            LEFT JOIN sessions s ON s.id = l.session_id LEFT JOIN messages m ON m.id = l.message_id
+            WHERE s.id IS NULL OR m.id IS NULL
+            """) { row in
+            "link \(row.string(0)) #\(row.int64(1)) → \(row.string(2)) names a missing \(row.int64(3) == 1 ? "session" : "message")"
+        }
+        try collect("cross_workspace_link", """
+            SELECT l.session_id, l.message_id FROM session_messages l
+            JOIN sessions s ON s.id = l.session_id JOIN messages m ON m.id = l.message_id
+            WHERE s.workspace_id != m.workspace_id
+            """) { "session \($0.string(0)) shows message \($0.string(1)) of another workspace" }
+        try collect("cross_workspace_parent", """
+            SELECT c.id, c.parent_id FROM sessions c JOIN sessions p ON p.id = c.parent_id
+            WHERE p.workspace_id != c.workspace_id
+            """) { "session \($0.string(0)) has parent \($0.string(1)) of another workspace" }
+        return violations
+    }
+}

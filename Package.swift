@@ -43,6 +43,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"]),
         .testTarget(name: "SessionStoreTests", dependencies: ["SessionStore", "SQLite", "TestSupport"]),
+        .testTarget(name: "SessionStoreToolTests", dependencies: ["SessionStore", "SQLite", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

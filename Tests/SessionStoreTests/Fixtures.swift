@@ -23,16 +23,6 @@ final class TestClock: Sendable {
 }
 
 enum Fixtures {
-    /// The repository's root folder, found from this file's path.
-    static let repositoryRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    /// `shared/` beside the repository: the old store's code and data.
-    static let shared = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared")
-
-    /// The folder holding the built executables and this test bundle.
-    static let productsDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-
     static func configuration(clock: TestClock = TestClock()) -> Configuration {
         Configuration(now: { clock.now() })
     }

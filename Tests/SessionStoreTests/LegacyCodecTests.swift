@@ -1,11 +1,12 @@
 import Foundation
 import Testing
+import TestSupport
 
 @testable import SessionStore
 
 @Suite struct LegacyCodecTests {
     static let sampleFiles: [URL] = {
-        let folder = Fixtures.shared.appendingPathComponent("legacy-sample")
+        let folder = Paths.shared.appendingPathComponent("legacy-sample")
         let workspaces = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
         return workspaces.sorted().map { folder.appendingPathComponent($0).appendingPathComponent("sessions.json") }
     }()

@@ -13,7 +13,7 @@ import TestSupport
     }
 
     static let migrationFiles: [URL] = {
-        let folder = Fixtures.repositoryRoot.appendingPathComponent("Migrations")
+        let folder = Paths.repositoryRoot.appendingPathComponent("Migrations")
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
         return names.filter { $0.hasSuffix(".sql") }.sorted().map { folder.appendingPathComponent($0) }
     }()
@@ -55,12 +55,10 @@ import TestSupport
         _ = try await SessionRepository(path: byRunner)
 
         let byShell = directory.file("shell.sqlite")
-        let shell = Process()
-        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
-        shell.arguments = ["-c", "cat \"$1\"/*.sql | sqlite3 \"$2\"", "sh", Fixtures.repositoryRoot.appendingPathComponent("Migrations").path, byShell]
-        try shell.run()
-        shell.waitUntilExit()
-        try #require(shell.terminationStatus == 0, "the sqlite3 shell is needed: apt-get install sqlite3")
+        let shell = try runProcess(
+            URL(fileURLWithPath: "/bin/sh"),
+            ["-c", "cat \"$1\"/*.sql | sqlite3 \"$2\"", "sh", Paths.repositoryRoot.appendingPathComponent("Migrations").path, byShell])
+        try #require(shell.status == 0, "the sqlite3 shell is needed (apt-get install sqlite3): \(shell.standardError)")
 
         #expect(try schema(of: byShell) == schema(of: byRunner))
         // The library opens the shell's database as it is: recorded by hand, without checksums.

@@ -80,25 +80,16 @@ import TestSupport
     }
 
     @Test func aCopiedExecutableAloneInAnEmptyFolderCreatesAWorkingDatabase() throws {
-        let built = Fixtures.productsDirectory.appendingPathComponent("session-store-demo")
+        let built = Paths.products.appendingPathComponent("session-store-demo")
         try #require(FileManager.default.isExecutableFile(atPath: built.path), "build the demo first: swift build")
         let alone = URL(fileURLWithPath: directory.file("alone"))
         try FileManager.default.createDirectory(at: alone, withIntermediateDirectories: true)
         let copy = alone.appendingPathComponent("session-store-demo")
         try FileManager.default.copyItem(at: built, to: copy)
 
-        let process = Process()
-        process.executableURL = copy
-        process.currentDirectoryURL = alone
-        process.arguments = ["demo.sqlite"]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-
-        #expect(process.terminationStatus == 0)
-        #expect(printed.contains("Fix the login bug (fork)"))
+        let result = try runProcess(copy, ["demo.sqlite"], in: alone)
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput.contains("Fix the login bug (fork)"))
         let database = alone.appendingPathComponent("demo.sqlite").path
         #expect(try Fixtures.count("sessions", in: database) == 2)
         #expect(try Fixtures.count("schema_migrations", in: database) == Int64(Migration.bundled.count))

@@ -1,0 +1,150 @@
+import Foundation
+import SessionStore
+import Testing
+import TestSupport
+
+@Suite struct ImportTests {
+    let directory: TemporaryDirectory
+    let database: String
+
+    init() throws {
+        directory = try TemporaryDirectory()
+        database = directory.file("sessions.sqlite")
+    }
+
+    func jsonValue(_ data: Data) throws -> NSObject {
+        try JSONSerialization.jsonObject(with: data) as! NSObject
+    }
+
+    @Test func theSampleImportsWholeAndExportsBackToTheSameJSON() throws {
+        let before = try Legacy.fingerprint(Legacy.sample)
+        let (result, report) = try Tool.json(ImportReport.self, "import", Legacy.sample.path, "--db", database)
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(report.workspaces.map(\.sessionsImported).reduce(0, +) == 10)
+        #expect(report.workspaces.map(\.messagesImported).reduce(0, +) == 25)
+        // The only repair the sample needs: ids of messages a revert in a fork deleted.
+        #expect(Set(report.allAnomalies.map(\.kind)) == [.danglingMessageId])
+        #expect(try Legacy.fingerprint(Legacy.sample) == before)
+
+        let exported = directory.file("exported")
+        let export = try Tool.run("export", exported, "--db", database)
+        #expect(export.status == 0, "\(export.standardError)")
+        for (relative, original) in before {
+            var expected = try JSONSerialization.jsonObject(with: original) as! [String: Any]
+            let messages = expected["messages"] as! [String: Any]
+            var sessions = expected["sessions"] as! [String: [String: Any]]
+            for (id, var session) in sessions {
+                session["messageIds"] = (session["messageIds"] as! [String]).filter { messages[$0] != nil }
+                sessions[id] = session
+            }
+            expected["sessions"] = sessions
+            let written = try Data(contentsOf: URL(fileURLWithPath: exported).appendingPathComponent(relative))
+            #expect(try jsonValue(written) == expected as NSDictionary, "\(relative)")
+        }
+    }
+
+    @Test func rerunningAnImportChangesNothing() throws {
+        #expect(try Tool.run("import", Legacy.sample.path, "--db", database).status == 0)
+        let first = try snapshot(database)
+        let (result, report) = try Tool.json(ImportReport.self, "import", Legacy.sample.path, "--db", database)
+        #expect(result.status == 0)
+        #expect(report.workspaces.map(\.sessionsImported).reduce(0, +) == 0)
+        #expect(report.workspaces.map(\.sessionsAlreadyPresent).reduce(0, +) == 10)
+        #expect(try snapshot(database) == first)
+    }
+
+    @Test func aDryRunReportsWithoutWriting() throws {
+        let (result, report) = try Tool.json(ImportReport.self, "import", Legacy.sample.path, "--db", database, "--dry-run")
+        #expect(result.status == 0)
+        #expect(report.dryRun)
+        #expect(report.workspaces.map(\.sessionsImported).reduce(0, +) == 10)
+        #expect(!FileManager.default.fileExists(atPath: database))
+
+        #expect(try Tool.run("import", Legacy.sample.path, "--db", database).status == 0)
+        let imported = try snapshot(database)
+        let (_, again) = try Tool.json(ImportReport.self, "import", Legacy.damaged.path, "--db", database, "--dry-run")
+        #expect(again.workspaces.contains { $0.workspaceId == "ws-oddities" && $0.sessionsImported > 0 })
+        #expect(try snapshot(database) == imported)
+    }
+
+    @Test func theDamagedDirectoryImportsWhatItCanAndReportsEveryAnomaly() throws {
+        let before = try Legacy.fingerprint(Legacy.damaged)
+        let (result, report) = try Tool.json(ImportReport.self, "import", Legacy.damaged.path, "--db", database)
+        #expect(result.status != 0)
+        #expect(result.standardError.hasPrefix("session-store: import incomplete"))
+        #expect(result.standardError.split(separator: "\n").count == 1)
+        #expect(try Legacy.fingerprint(Legacy.damaged) == before)
+
+        func anomaly(_ kind: ImportAnomaly.Kind, file suffix: String) -> ImportAnomaly? {
+            report.allAnomalies.first { $0.kind == kind && $0.file.hasSuffix(suffix) }
+        }
+        #expect(anomaly(.ignoredEntry, file: "README.txt") != nil)
+        #expect(anomaly(.ignoredEntry, file: "ws-no-file") != nil)
+        #expect(anomaly(.unreadableFile, file: "ws-empty/sessions.json")?.detail.contains("empty (0 bytes)") == true)
+        #expect(anomaly(.unreadableFile, file: "ws-nul/sessions.json")?.detail.contains("NUL byte at offset 0") == true)
+        #expect(anomaly(.unreadableFile, file: "ws-truncated/sessions.json")?.detail.contains("line 87") == true)
+
+        // The healthy workspace arrived whole; the copied folder's sessions were not imported twice.
+        let healthy = report.workspaces.first { $0.workspaceId == "ws-7-0" }
+        #expect(healthy?.sessionsImported == 5 && healthy?.messagesImported == 13)
+        let copy = report.workspaces.first { $0.workspaceId == "ws-7-0-copy" }
+        #expect(copy?.sessionsSkipped == 5)
+        #expect(copy?.anomalies.filter { $0.kind == .sessionInOtherWorkspace }.count == 5)
+        #expect(try count("SELECT count(*) FROM sessions WHERE workspace_id = 'ws-7-0'", in: database) == 5)
+        #expect(try count("SELECT count(*) FROM sessions WHERE workspace_id IN ('ws-7-0-copy', 'ws-truncated', 'ws-empty', 'ws-nul')", in: database) == 0)
+        #expect(try Tool.run("check", "--db", database).status == 0)
+    }
+
+    @Test func oddities() throws {
+        let legacy = try Legacy.directory(Legacy.damaged, ["ws-oddities"], in: directory)
+        let (result, report) = try Tool.json(ImportReport.self, "import", legacy, "--db", database)
+        let kinds = report.allAnomalies.map(\.kind)
+        #expect(kinds.contains(.orphanMessage))
+        #expect(kinds.contains(.missingParent))
+        #expect(result.status != 0, "an orphan left out is data left out")
+        let cleared = report.allAnomalies.first { $0.kind == .missingParent }!
+        #expect(try count("SELECT count(*) FROM sessions WHERE id = '\(cleared.id!)' AND parent_id IS NULL", in: database) == 1)
+        #expect(try count("SELECT count(*) FROM messages WHERE id = '01M8862N5Z0RPHAN0000000000'", in: database) == 0)
+        #expect(try Tool.run("check", "--db", database).status == 0)
+
+        let (recovered, recoveredReport) = try Tool.json(ImportReport.self, "import", legacy, "--db", database, "--recover-orphans")
+        #expect(recovered.status == 0, "\(recovered.standardOutput)")
+        #expect(recoveredReport.workspaces[0].messagesRecovered == 1)
+        #expect(try count(
+            """
+            SELECT count(*) FROM sessions s JOIN session_messages l ON l.session_id = s.id
+            WHERE s.title = 'Recovered messages' AND l.message_id = '01M8862N5Z0RPHAN0000000000'
+            """, in: database) == 1)
+        // A third run finds everything in place.
+        let (_, third) = try Tool.json(ImportReport.self, "import", legacy, "--db", database, "--recover-orphans")
+        #expect(third.workspaces[0].sessionsImported == 0)
+    }
+
+    @Test func symbolicLinksAndOversizedFilesAreSkippedAndReported() throws {
+        let legacy = try Legacy.directory(Legacy.sample, ["ws-7-0"], in: directory)
+        let outside = try Legacy.directory(Legacy.sample, ["01JDQ000700000000000000001"], in: directory)
+        try FileManager.default.createSymbolicLink(
+            atPath: legacy + "/linked-workspace", withDestinationPath: outside + "/01JDQ000700000000000000001")
+        try FileManager.default.createDirectory(atPath: legacy + "/linked-file", withIntermediateDirectories: false)
+        try FileManager.default.createSymbolicLink(
+            atPath: legacy + "/linked-file/sessions.json", withDestinationPath: outside + "/01JDQ000700000000000000001/sessions.json")
+
+        let (result, report) = try Tool.json(ImportReport.self, "import", legacy, "--db", database)
+        #expect(result.status != 0)
+        #expect(report.anomalies.contains { $0.file.hasSuffix("linked-workspace") && $0.detail.contains("symbolic link") })
+        #expect(report.anomalies.contains { $0.file.hasSuffix("linked-file/sessions.json") && $0.detail.contains("symbolic link") })
+        #expect(report.workspaces.map(\.workspaceId) == ["ws-7-0"])
+
+        let (limited, limitedReport) = try Tool.json(
+            ImportReport.self, "import", legacy, "--db", directory.file("other.sqlite"), "--max-file-bytes", "100")
+        #expect(limited.status != 0)
+        #expect(limitedReport.anomalies.contains { $0.file.hasSuffix("ws-7-0/sessions.json") && $0.detail.contains("over the limit of 100 bytes") })
+    }
+
+    @Test func aMissingDirectoryIsAOneLineError() throws {
+        let result = try Tool.run("import", directory.file("nowhere"), "--db", database)
+        #expect(result.status != 0)
+        #expect(result.standardError == "session-store: \(directory.file("nowhere")) is not a directory\n")
+        #expect(!FileManager.default.fileExists(atPath: database))
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import SQLite
+import SessionStore
+import TestSupport
+
+/// Runs the built `session-store` executable, as an operator would.
+enum Tool {
+    static let executable = Paths.products.appendingPathComponent("session-store")
+
+    static func run(_ arguments: String...) throws -> ProcessResult {
+        try runProcess(executable, arguments)
+    }
+
+    /// Runs with `--json` and decodes what was printed.
+    static func json<T: Decodable>(_ type: T.Type, _ arguments: String...) throws -> (ProcessResult, T) {
+        let result = try runProcess(executable, arguments + ["--json"])
+        return (result, try JSONDecoder().decode(T.self, from: Data(result.standardOutput.utf8)))
+    }
+}
+
+enum Legacy {
+    static let sample = Paths.shared.appendingPathComponent("legacy-sample")
+    static let damaged = Paths.shared.appendingPathComponent("legacy-damaged")
+
+    /// A data directory holding copies of the named workspace folders of `source`.
+    static func directory(_ source: URL, _ workspaces: [String], in temporary: TemporaryDirectory) throws -> String {
+        let directory = temporary.file("legacy-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        for workspace in workspaces {
+            try FileManager.default.copyItem(
+                atPath: source.appendingPathComponent(workspace).path, toPath: (directory as NSString).appendingPathComponent(workspace))
+        }
+        return directory
+    }
+
+    /// Every file's bytes under `directory`, by relative path: to show the legacy data was only read.
+    static func fingerprint(_ directory: URL) throws -> [String: Data] {
+        var files: [String: Data] = [:]
+        let enumerator = FileManager.default.enumerator(atPath: directory.path)
+        while let relative = enumerator?.nextObject() as? String {
+            let path = directory.appendingPathComponent(relative).path
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
+                files[relative] = try Data(contentsOf: URL(fileURLWithPath: path))
+            }
+        }
+        return files
+    }
+}
+
+/// Every row of the store's tables, as text: equal snapshots mean an unchanged database.
+func snapshot(_ path: String) throws -> [String] {
+    var options = Configuration().connectionOptions
+    options.access = .readOnly
+    let connection = try Connection(location: .file(path), options: options)
+    var rows: [String] = []
+    for table in ["sessions", "messages", "session_messages"] {
+        rows += try connection.prepare("SELECT * FROM \(table) ORDER BY 1, 2").map { row in
+            table + ": " + (0..<row.count).map { "\(row.value($0))" }.joined(separator: "|")
+        }
+    }
+    return rows
+}
+
+func count(_ sql: String, in path: String) throws -> Int64 {
+    var options = Configuration().connectionOptions
+    options.access = .readOnly
+    return try Connection(location: .file(path), options: options).prepare(sql).first { $0.int64(0) } ?? -1
+}

@@ -1,0 +1,55 @@
+import Foundation
+import Synchronization
+
+/// Where the tests find the repository, `shared/` beside it, and the built executables.
+public enum Paths {
+    /// The repository's root folder, found from this file's path.
+    public static let repositoryRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// `shared/` beside the repository: the old store's code and data.
+    public static let shared = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared")
+
+    /// The folder holding the built executables and the test bundle.
+    public static let products = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+}
+
+/// What a finished subprocess left.
+public struct ProcessResult: Sendable {
+    public let status: Int32
+    public let standardOutput: String
+    public let standardError: String
+}
+
+/// Runs `executable` with `arguments` to completion, capturing both outputs.
+public func runProcess(_ executable: URL, _ arguments: [String], in directory: URL? = nil) throws -> ProcessResult {
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    if let directory { process.currentDirectoryURL = directory }
+    let output = Pipe()
+    let error = Pipe()
+    process.standardOutput = output
+    process.standardError = error
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    // Read both pipes while the process runs, so that neither fills up and blocks it.
+    let errorData = CollectedData()
+    let group = DispatchGroup()
+    DispatchQueue.global().async(group: group) {
+        errorData.set(error.fileHandleForReading.readDataToEndOfFile())
+    }
+    let outputData = output.fileHandleForReading.readDataToEndOfFile()
+    group.wait()
+    process.waitUntilExit()
+    return ProcessResult(
+        status: process.terminationStatus, standardOutput: String(decoding: outputData, as: UTF8.self),
+        standardError: String(decoding: errorData.get(), as: UTF8.self))
+}
+
+private final class CollectedData: Sendable {
+    private let data = Mutex(Data())
+
+    func set(_ value: Data) { data.withLock { $0 = value } }
+    func get() -> Data { data.withLock { $0 } }
+}

@@ -41,6 +41,7 @@ let package = Package(
             path: "Examples/Demo"
         ),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .executableTarget(name: "StoreAppender", dependencies: ["SessionStore"], path: "Tests/StoreAppender"),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"]),
         .testTarget(name: "SessionStoreTests", dependencies: ["SessionStore", "SQLite", "TestSupport"]),
         .testTarget(name: "SessionStoreToolTests", dependencies: ["SessionStore", "SQLite", "TestSupport"]),

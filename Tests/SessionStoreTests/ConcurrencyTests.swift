@@ -1,0 +1,139 @@
+import Foundation
+import SQLite
+import Testing
+import TestSupport
+
+@testable import SessionStore
+
+@Suite struct ConcurrencyTests {
+    let directory: TemporaryDirectory
+    let path: String
+
+    init() throws {
+        directory = try TemporaryDirectory()
+        path = directory.file("db.sqlite")
+    }
+
+    @Test func eightTasksOfMixedOperationsLeaveExactCountsAndASoundStore() async throws {
+        let repository = try await SessionRepository(path: path)
+        let workspace = "busy"
+        struct Tally: Sendable {
+            var sessions = 0
+            var messages = 0
+        }
+        let tallies = try await withThrowingTaskGroup(of: Tally.self) { group in
+            for task in 0..<8 {
+                group.addTask {
+                    var tally = Tally()
+                    var mine: [Session] = []
+                    var generator = SystemRandomNumberGenerator()
+                    for step in 0..<500 {
+                        let operation = mine.isEmpty ? 0 : Int.random(in: 0..<10, using: &generator)
+                        switch operation {
+                        case 0:
+                            mine.append(try await repository.createSession(workspaceId: workspace, title: "t\(task)-\(step)"))
+                            tally.sessions += 1
+                        case 1...4:
+                            let session = mine.randomElement(using: &generator)!
+                            _ = try await repository.addMessage(
+                                workspaceId: workspace, sessionId: session.id, message: NewMessage(role: .user, content: "\(task)-\(step)"))
+                        case 5:
+                            let session = mine.randomElement(using: &generator)!
+                            mine.append(try await repository.forkSession(workspaceId: workspace, sessionId: session.id))
+                            tally.sessions += 1
+                        case 6:
+                            let session = mine.randomElement(using: &generator)!
+                            _ = try await repository.revert(workspaceId: workspace, sessionId: session.id)
+                        case 7:
+                            let index = Int.random(in: mine.indices, using: &generator)
+                            #expect(try await repository.deleteSession(workspaceId: workspace, sessionId: mine[index].id))
+                            mine.remove(at: index)
+                            tally.sessions -= 1
+                        case 8:
+                            let session = mine.randomElement(using: &generator)!
+                            let messages = try await repository.getSessionMessages(workspaceId: workspace, sessionId: session.id)
+                            if let last = messages.last {
+                                _ = try await repository.updateMessage(workspaceId: workspace, messageId: last.id) {
+                                    $0.content = ($0.content ?? "") + "!"
+                                }
+                            }
+                        default:
+                            let session = mine.randomElement(using: &generator)!
+                            let stored = try await repository.getSession(workspaceId: workspace, sessionId: session.id)
+                            #expect(stored?.id == session.id)
+                        }
+                    }
+                    // What this task's sessions show, read back through the API.
+                    for session in mine {
+                        tally.messages += try await repository.getSession(workspaceId: workspace, sessionId: session.id)!.messageIds.count
+                    }
+                    return tally
+                }
+            }
+            return try await group.reduce(into: [Tally]()) { $0.append($1) }
+        }
+        #expect(try await repository.getActiveSessionCount(workspaceId: workspace) == tallies.map(\.sessions).reduce(0, +))
+        await repository.close()
+        #expect(try Fixtures.count("session_messages", in: path) == Int64(tallies.map(\.messages).reduce(0, +)))
+        var options = Configuration().connectionOptions
+        options.access = .readOnly
+        #expect(try StoreCheck.run(Connection(location: .file(path), options: options)).isEmpty)
+    }
+
+    @Test func aWriteThatWaitsLongerThanTheBusyTimeoutGetsATypedBusyError() async throws {
+        let repository = try await SessionRepository(path: path, configuration: Configuration(busyTimeout: .milliseconds(100)))
+        let session = try await repository.createSession(workspaceId: "w")
+        // Another process's writer, as far as SQLite can tell: a connection of its own holding the write lock.
+        let other = try Connection(location: .file(path), options: Configuration().connectionOptions)
+        try other.execute("BEGIN IMMEDIATE")
+        let started = ContinuousClock.now
+        let error = await #expect(throws: SQLiteError.self) {
+            try await repository.addMessage(workspaceId: "w", sessionId: session.id, message: NewMessage(role: .user, content: "x"))
+        }
+        #expect(error?.resultCode == .busy)
+        #expect(ContinuousClock.now - started >= .milliseconds(100))
+        // Reads go on meanwhile, and the write succeeds once the lock is released.
+        #expect(try await repository.getSession(workspaceId: "w", sessionId: session.id)?.messageIds == [])
+        try other.execute("ROLLBACK")
+        _ = try await repository.addMessage(workspaceId: "w", sessionId: session.id, message: NewMessage(role: .user, content: "x"))
+    }
+
+    @Test func shortContentionNeverSurfaces() async throws {
+        let repository = try await SessionRepository(path: path)
+        let session = try await repository.createSession(workspaceId: "w")
+        let other = try Connection(location: .file(path), options: Configuration().connectionOptions)
+        try other.execute("BEGIN IMMEDIATE")
+        let release = Task.detached {
+            try await Task.sleep(for: .milliseconds(200))
+            try other.execute("COMMIT")
+        }
+        _ = try await repository.addMessage(workspaceId: "w", sessionId: session.id, message: NewMessage(role: .user, content: "waited"))
+        try await release.value
+        #expect(try await repository.getSessionMessages(workspaceId: "w", sessionId: session.id).map(\.content) == ["waited"])
+    }
+
+    @Test func twoProcessesAppendingToTheSameSessionsLoseNothing() async throws {
+        let repository = try await SessionRepository(path: path)
+        let first = try await repository.createSession(workspaceId: "w")
+        let second = try await repository.createSession(workspaceId: "w")
+        let appender = Paths.products.appendingPathComponent("StoreAppender")
+        let runs = try await withThrowingTaskGroup(of: ProcessResult.self) { group in
+            for (label, session) in [("a", first), ("b", second), ("c", first), ("d", second)] {
+                group.addTask { try runProcess(appender, [path, "w", session.id, "250", label]) }
+            }
+            return try await group.reduce(into: [ProcessResult]()) { $0.append($1) }
+        }
+        for run in runs {
+            #expect(run.status == 0, "\(run.standardError)")
+        }
+        for (session, labels) in [(first, ["a", "c"]), (second, ["b", "d"])] {
+            let contents = try await repository.getSessionMessages(workspaceId: "w", sessionId: session.id).compactMap(\.content)
+            #expect(contents.count == 500)
+            for label in labels {
+                // Each process's messages arrive whole and in the order it wrote them.
+                #expect(contents.filter { $0.hasPrefix(label + " ") } == (0..<250).map { "\(label) \($0)" })
+            }
+        }
+        await repository.close()
+    }
+}

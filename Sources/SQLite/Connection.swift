@@ -15,6 +15,7 @@ public final class Connection {
     let handle: OpaquePointer
     private var statements: [String: Statement] = [:]
     private var isOpen = true
+    private var checkpointHook: Unmanaged<CheckpointHook>?
     var savepointDepth = 0
 
     /// Opens (and for a missing read-write file, creates) a database.
@@ -44,8 +45,7 @@ public final class Connection {
         do {
             try setUp()
         } catch {
-            statements.removeAll()
-            sqlite3_close_v2(handle)
+            close()
             throw error
         }
     }
@@ -58,15 +58,16 @@ public final class Connection {
     public func close() {
         guard isOpen else { return }
         isOpen = false
+        if let checkpointHook {
+            CheckpointHook.remove(checkpointHook, from: handle)
+        }
         statements.removeAll()
         // close_v2 never fails: statements still held elsewhere keep the handle alive until they go.
         sqlite3_close_v2(handle)
     }
 
     private func setUp() throws(SQLiteError) {
-        let milliseconds = options.busyTimeout.components.seconds * 1000
-            + options.busyTimeout.components.attoseconds / 1_000_000_000_000_000
-        sqlite3_busy_timeout(handle, Int32(clamping: milliseconds))
+        sqlite3_busy_timeout(handle, options.busyTimeoutMilliseconds)
         for (option, value) in [
             (SQLITE_DBCONFIG_DEFENSIVE, 1), (SQLITE_DBCONFIG_DQS_DDL, 0), (SQLITE_DBCONFIG_DQS_DML, 0),
         ] {
@@ -81,6 +82,7 @@ public final class Connection {
                     code: .error, message: "journal_mode=WAL answered \(mode ?? "nothing"), not wal",
                     sql: "PRAGMA journal_mode = WAL")
             }
+            checkpointHook = CheckpointHook.install(options.checkpointPolicy, busyTimeoutMilliseconds: options.busyTimeoutMilliseconds, on: handle)
         }
         try execute("PRAGMA synchronous = \(options.synchronous.rawValue)")
         try execute("PRAGMA trusted_schema = \(options.trustedSchema ? "ON" : "OFF")")

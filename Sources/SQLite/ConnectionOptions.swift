@@ -35,14 +35,25 @@ public struct ConnectionOptions: Sendable, Hashable {
     /// Off by default, so a hostile database file cannot make its triggers or views call them.
     public var trustedSchema: Bool
 
-    /// Options with the defaults: read-write, 5 second busy timeout, `synchronous=NORMAL`, untrusted schema.
+    /// When a read-write connection checkpoints the write-ahead log.
+    public var checkpointPolicy: CheckpointPolicy
+
+    /// Options with the defaults: read-write, 5 second busy timeout, `synchronous=NORMAL`, untrusted schema,
+    /// the default checkpoint policy.
     public init(
         access: Access = .readWrite, busyTimeout: Duration = .seconds(5), synchronous: Synchronous = .normal,
-        trustedSchema: Bool = false
+        trustedSchema: Bool = false, checkpointPolicy: CheckpointPolicy = CheckpointPolicy()
     ) {
         self.access = access
         self.busyTimeout = busyTimeout
         self.synchronous = synchronous
         self.trustedSchema = trustedSchema
+        self.checkpointPolicy = checkpointPolicy
+    }
+
+    /// The busy timeout in whole milliseconds, as SQLite takes it.
+    var busyTimeoutMilliseconds: Int32 {
+        let (seconds, attoseconds) = busyTimeout.components
+        return Int32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000)
     }
 }

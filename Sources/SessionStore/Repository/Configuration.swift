@@ -9,22 +9,27 @@ public struct Configuration: Sendable {
     public var busyTimeout: Duration
     /// Commit durability: `.normal` (the default) or `.full`.
     public var synchronous: ConnectionOptions.Synchronous
+    /// When the writer checkpoints the write-ahead log, which keeps the `-wal` file bounded.
+    public var checkpointPolicy: CheckpointPolicy
     /// The largest values accepted.
     public var limits: Limits
     /// The clock for timestamps, in milliseconds since the Unix epoch.
     public var now: @Sendable () -> Int64
 
-    /// The defaults: 4 readers, 5 s busy timeout, `synchronous=NORMAL`, default limits, the system clock.
+    /// The defaults: 4 readers, 5 s busy timeout, `synchronous=NORMAL`, the default checkpoint policy and
+    /// limits, the system clock.
     public init(
         readerCount: Int = 4,
         busyTimeout: Duration = .seconds(5),
         synchronous: ConnectionOptions.Synchronous = .normal,
+        checkpointPolicy: CheckpointPolicy = CheckpointPolicy(),
         limits: Limits = Limits(),
         now: @escaping @Sendable () -> Int64 = Configuration.systemMilliseconds
     ) {
         self.readerCount = readerCount
         self.busyTimeout = busyTimeout
         self.synchronous = synchronous
+        self.checkpointPolicy = checkpointPolicy
         self.limits = limits
         self.now = now
     }
@@ -35,7 +40,8 @@ public struct Configuration: Sendable {
         // The schema's CHECK constraints call json_valid, which SQLite 3.40 (Debian 12) does not mark innocuous,
         // so under an untrusted schema no message could be written. The store registers no functions of its
         // own: a trusted schema can call SQLite's built-in functions only.
-        ConnectionOptions(busyTimeout: busyTimeout, synchronous: synchronous, trustedSchema: true)
+        ConnectionOptions(
+            busyTimeout: busyTimeout, synchronous: synchronous, trustedSchema: true, checkpointPolicy: checkpointPolicy)
     }
 
     /// The system clock in milliseconds since the Unix epoch.

@@ -11,6 +11,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .systemLibrary(
@@ -28,7 +29,7 @@ let package = Package(
         ),
         .target(
             name: "SessionStore",
-            dependencies: ["SQLite"],
+            dependencies: ["SQLite", .product(name: "Logging", package: "swift-log")],
             plugins: ["EmbedMigrationsPlugin"]
         ),
         .executableTarget(
@@ -43,7 +44,9 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .executableTarget(name: "StoreAppender", dependencies: ["SessionStore"], path: "Tests/StoreAppender"),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"]),
-        .testTarget(name: "SessionStoreTests", dependencies: ["SessionStore", "SQLite", "TestSupport"]),
+        .testTarget(
+            name: "SessionStoreTests",
+            dependencies: ["SessionStore", "SQLite", "TestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "SessionStoreToolTests", dependencies: ["SessionStore", "SQLite", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

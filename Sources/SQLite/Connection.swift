@@ -16,6 +16,7 @@ public final class Connection {
     private var statements: [String: Statement] = [:]
     private var isOpen = true
     private var checkpointHook: Unmanaged<CheckpointHook>?
+    private var statementProfiler: Unmanaged<StatementProfiler>?
     var savepointDepth = 0
 
     /// Opens (and for a missing read-write file, creates) a database.
@@ -60,6 +61,9 @@ public final class Connection {
         isOpen = false
         if let checkpointHook {
             CheckpointHook.remove(checkpointHook, from: handle)
+        }
+        if let statementProfiler {
+            StatementProfiler.remove(statementProfiler, from: handle)
         }
         statements.removeAll()
         // close_v2 never fails: statements still held elsewhere keep the handle alive until they go.
@@ -146,6 +150,14 @@ public final class Connection {
     /// Whether a transaction is open (SQLite is out of autocommit mode).
     public var isInTransaction: Bool {
         sqlite3_get_autocommit(handle) == 0
+    }
+
+    /// Reports every later statement that runs at least `observer.threshold` (replacing an earlier observer).
+    public func observeSlowStatements(_ observer: SlowStatementObserver) {
+        if let statementProfiler {
+            StatementProfiler.remove(statementProfiler, from: handle)
+        }
+        statementProfiler = StatementProfiler.install(observer, on: handle)
     }
 
     /// Makes the running statement fail with `SQLITE_INTERRUPT`. Safe to call from any thread while the

@@ -14,16 +14,21 @@ public final class DatabasePool: Sendable {
     private let readers: [SerialConnection]
     private let readsInFlight: Mutex<[Int]>
 
-    /// Opens the writer, then `readerCount` readers (none for an in-memory database).
-    public init(location: DatabaseLocation, options: ConnectionOptions = ConnectionOptions(), readerCount: Int = 4) throws(SQLiteError) {
+    /// Opens the writer, then `readerCount` readers (none for an in-memory database); `slowStatements`, when
+    /// given, hears of the slow statements of every connection.
+    public init(
+        location: DatabaseLocation, options: ConnectionOptions = ConnectionOptions(), readerCount: Int = 4,
+        slowStatements: SlowStatementObserver? = nil
+    ) throws(SQLiteError) {
         self.location = location
-        writer = try SerialConnection(location: location, options: options, label: "SessionStore.writer")
+        writer = try SerialConnection(location: location, options: options, label: "SessionStore.writer", slowStatements: slowStatements)
         var readers: [SerialConnection] = []
         if case .file = location {
             var readerOptions = options
             readerOptions.access = .readOnly
             for index in 0..<max(readerCount, 0) {
-                readers.append(try SerialConnection(location: location, options: readerOptions, label: "SessionStore.reader\(index)"))
+                readers.append(try SerialConnection(
+                    location: location, options: readerOptions, label: "SessionStore.reader\(index)", slowStatements: slowStatements))
             }
         }
         self.readers = readers

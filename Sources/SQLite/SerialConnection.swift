@@ -16,11 +16,17 @@ public final class SerialConnection: Sendable {
     private nonisolated(unsafe) let connection: Connection
     private let isClosed = Mutex(false)
 
-    /// Opens a connection on a new serial queue.
-    public init(location: DatabaseLocation, options: ConnectionOptions = ConnectionOptions(), label: String) throws(SQLiteError) {
+    /// Opens a connection on a new serial queue; `slowStatements`, when given, hears of its slow statements.
+    public init(
+        location: DatabaseLocation, options: ConnectionOptions = ConnectionOptions(), label: String,
+        slowStatements: SlowStatementObserver? = nil
+    ) throws(SQLiteError) {
         self.location = location
         self.connection = try Connection(location: location, options: options)
         self.queue = DispatchQueue(label: label)
+        if let slowStatements {
+            connection.observeSlowStatements(slowStatements)
+        }
     }
 
     /// Runs `body` with the connection on the connection's queue and returns its result.

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import SQLite
 
 /// How a ``SessionRepository`` opens its database and what it accepts.
@@ -15,16 +16,23 @@ public struct Configuration: Sendable {
     public var limits: Limits
     /// The clock for timestamps, in milliseconds since the Unix epoch.
     public var now: @Sendable () -> Int64
+    /// Where calls are logged: each call at debug level (operation, ids, duration); calls and statements slower
+    /// than `slowThreshold`, and SQLite failures, at warning level.
+    public var logger: Logger
+    /// What counts as slow for `logger`.
+    public var slowThreshold: Duration
 
     /// The defaults: 4 readers, 5 s busy timeout, `synchronous=NORMAL`, the default checkpoint policy and
-    /// limits, the system clock.
+    /// limits, the system clock, a logger labelled "SessionStore", 250 ms as slow.
     public init(
         readerCount: Int = 4,
         busyTimeout: Duration = .seconds(5),
         synchronous: ConnectionOptions.Synchronous = .normal,
         checkpointPolicy: CheckpointPolicy = CheckpointPolicy(),
         limits: Limits = Limits(),
-        now: @escaping @Sendable () -> Int64 = Configuration.systemMilliseconds
+        now: @escaping @Sendable () -> Int64 = Configuration.systemMilliseconds,
+        logger: Logger = Logger(label: "SessionStore"),
+        slowThreshold: Duration = .milliseconds(250)
     ) {
         self.readerCount = readerCount
         self.busyTimeout = busyTimeout
@@ -32,6 +40,8 @@ public struct Configuration: Sendable {
         self.checkpointPolicy = checkpointPolicy
         self.limits = limits
         self.now = now
+        self.logger = logger
+        self.slowThreshold = slowThreshold
     }
 
     /// The set-up of every connection to a SessionStore database: read-write, with this configuration's busy

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import SQLite
 
 /// The session store: the old manager's methods on a SQLite database, safe to share between any number of
@@ -35,8 +36,13 @@ public final class SessionRepository: Sendable {
     }
 
     init(location: DatabaseLocation, configuration: Configuration) async throws {
+        let logger = configuration.logger
+        let slowStatements = SlowStatementObserver(threshold: configuration.slowThreshold) { sql, duration in
+            logger.warning("slow statement", metadata: ["sql": "\(sql)", "duration": "\(duration)"])
+        }
         database = try DatabasePool(
-            location: location, options: configuration.connectionOptions, readerCount: configuration.readerCount)
+            location: location, options: configuration.connectionOptions, readerCount: configuration.readerCount,
+            slowStatements: slowStatements)
         self.configuration = configuration
         _ = try await database.writeWithoutTransaction { try Migrator().migrate($0) }
     }
@@ -46,18 +52,49 @@ public final class SessionRepository: Sendable {
         await database.close()
     }
 
+    /// Runs one call of the API, logging it: at debug level normally, at warning level when slow or when SQLite
+    /// failed. Nothing is formatted unless the logger's level lets the entry through.
+    func logged<T>(
+        _ operation: String, workspaceId: String, sessionId: String? = nil, messageId: String? = nil,
+        _ body: () async throws -> T
+    ) async throws -> T {
+        let started = ContinuousClock.now
+        var failure: (any Error)?
+        defer {
+            let duration = ContinuousClock.now - started
+            let level: Logger.Level = duration >= configuration.slowThreshold || failure is SQLiteError ? .warning : .debug
+            configuration.logger.log(level: level, "\(operation)", metadata: {
+                var metadata: Logger.Metadata = ["workspace_id": "\(workspaceId)", "duration": "\(duration)"]
+                if let sessionId { metadata["session_id"] = "\(sessionId)" }
+                if let messageId { metadata["message_id"] = "\(messageId)" }
+                if let failure { metadata["error"] = "\(failure)" }
+                return metadata
+            }())
+        }
+        do {
+            return try await body()
+        } catch {
+            failure = error
+            throw error
+        }
+    }
+
     /// As in the old store, releases what is cached for the workspace; deletes nothing. SessionStore caches no
     /// per-workspace state, so this only checks the id.
     public func clearWorkspace(workspaceId: String) async throws {
-        try limits.checkIdentifier(workspaceId, "workspaceId")
+        try await logged("clearWorkspace", workspaceId: workspaceId) {
+            try limits.checkIdentifier(workspaceId, "workspaceId")
+        }
     }
 
     /// The number of sessions the workspace has in the database.
     public func getActiveSessionCount(workspaceId: String) async throws -> Int {
-        try limits.checkIdentifier(workspaceId, "workspaceId")
-        return try await database.read { connection in
-            try connection.cachedStatement("SELECT count(*) FROM sessions WHERE workspace_id = ?1")
-                .first([.text(workspaceId)]) { Int($0.int64(0)) } ?? 0
+        try await logged("getActiveSessionCount", workspaceId: workspaceId) {
+            try limits.checkIdentifier(workspaceId, "workspaceId")
+            return try await database.read { connection in
+                try connection.cachedStatement("SELECT count(*) FROM sessions WHERE workspace_id = ?1")
+                    .first([.text(workspaceId)]) { Int($0.int64(0)) } ?? 0
+            }
         }
     }
 }

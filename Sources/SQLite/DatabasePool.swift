@@ -1,5 +1,3 @@
-import Synchronization
-
 /// A database shared by many tasks: one writer connection and a pool of read-only reader connections, each on
 /// its own serial queue.
 ///
@@ -12,7 +10,7 @@ public final class DatabasePool: Sendable {
 
     private let writer: SerialConnection
     private let readers: [SerialConnection]
-    private let readsInFlight: Mutex<[Int]>
+    private let readsInFlight: Locked<[Int]>
 
     /// Opens the writer, then `readerCount` readers (none for an in-memory database); `slowStatements`, when
     /// given, hears of the slow statements of every connection.
@@ -32,7 +30,7 @@ public final class DatabasePool: Sendable {
             }
         }
         self.readers = readers
-        readsInFlight = Mutex(Array(repeating: 0, count: readers.count))
+        readsInFlight = Locked(Array(repeating: 0, count: readers.count))
     }
 
     /// Runs `body` in a `BEGIN IMMEDIATE` transaction on the writer: committed when it returns, rolled back

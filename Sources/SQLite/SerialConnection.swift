@@ -1,5 +1,4 @@
 import Dispatch
-import Synchronization
 
 /// A ``Connection`` that lives on its own serial dispatch queue, so that SQLite never blocks Swift's
 /// cooperative thread pool, even while it waits for a lock.
@@ -14,7 +13,7 @@ public final class SerialConnection: Sendable {
     private let queue: DispatchQueue
     // Touched only on `queue`, or through the thread-safe `interrupt()`.
     private nonisolated(unsafe) let connection: Connection
-    private let isClosed = Mutex(false)
+    private let isClosed = Locked(false)
 
     /// Opens a connection on a new serial queue; `slowStatements`, when given, hears of its slow statements.
     public init(
@@ -80,7 +79,7 @@ private final class Job: Sendable {
         case pending, running, cancelledBeforeStart, cancelledWhileRunning, finished
     }
 
-    private let state = Mutex(State.pending)
+    private let state = Locked(State.pending)
 
     /// Whether the job may run (it was not cancelled while queued).
     func start() -> Bool {

@@ -119,7 +119,7 @@ import TestSupport
         let appender = Paths.products.appendingPathComponent("StoreAppender")
         let runs = try await withThrowingTaskGroup(of: ProcessResult.self) { group in
             for (label, session) in [("a", first), ("b", second), ("c", first), ("d", second)] {
-                group.addTask { try runProcess(appender, [path, "w", session.id, "250", label]) }
+                group.addTask { try await runProcess(appender, [path, "w", session.id, "250", label]) }
             }
             return try await group.reduce(into: [ProcessResult]()) { $0.append($1) }
         }

@@ -1,13 +1,12 @@
 import Foundation
 import SQLite
-import Synchronization
 import TestSupport
 
 @testable import SessionStore
 
 /// A clock the test moves by hand; every reading is one millisecond after the last unless `frozen`.
 final class TestClock: Sendable {
-    private let milliseconds = Mutex<Int64>(1_795_571_111_000)
+    private let milliseconds = Locked<Int64>(1_795_571_111_000)
     private let frozen: Bool
 
     init(frozen: Bool = false) {

@@ -1,5 +1,5 @@
 import Logging
-import Synchronization
+import SQLite
 import Testing
 
 @testable import SessionStore
@@ -12,7 +12,7 @@ final class LogRecorder: Sendable {
         let metadata: [String: String]
     }
 
-    private let storage = Mutex<[Entry]>([])
+    private let storage = Locked<[Entry]>([])
 
     var entries: [Entry] { storage.withLock { $0 } }
 
@@ -47,7 +47,9 @@ final class LogRecorder: Sendable {
 @Suite struct LoggingTests {
     @Test func nothingIsLoggedAtTheDefaultLevel() async throws {
         let recorder = LogRecorder()
-        let repository = try await SessionRepository.inMemory(configuration: Configuration(logger: recorder.logger(level: .info)))
+        // A generous threshold: a loaded machine must not turn a call into a slow one.
+        let configuration = Configuration(logger: recorder.logger(level: .info), slowThreshold: .seconds(3600))
+        let repository = try await SessionRepository.inMemory(configuration: configuration)
         let session = try await repository.createSession(workspaceId: "w")
         _ = try await repository.addMessage(workspaceId: "w", sessionId: session.id, message: NewMessage(role: .user, content: "x"))
         _ = try await repository.getSessionMessages(workspaceId: "w", sessionId: session.id)
@@ -56,7 +58,8 @@ final class LogRecorder: Sendable {
 
     @Test func everyCallIsLoggedAtDebugWithItsIdsAndDuration() async throws {
         let recorder = LogRecorder()
-        let repository = try await SessionRepository.inMemory(configuration: Configuration(logger: recorder.logger(level: .debug)))
+        let configuration = Configuration(logger: recorder.logger(level: .debug), slowThreshold: .seconds(3600))
+        let repository = try await SessionRepository.inMemory(configuration: configuration)
         let session = try await repository.createSession(workspaceId: "w")
         let message = try await repository.addMessage(workspaceId: "w", sessionId: session.id, message: NewMessage(role: .user))
         _ = try await repository.updateMessage(workspaceId: "w", messageId: message.id) { $0.content = "y" }

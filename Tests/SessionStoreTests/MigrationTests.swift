@@ -25,7 +25,7 @@ import TestSupport
         }
     }
 
-    @Test func theBundledMigrationsAreTheFilesByteForByte() throws {
+    @Test func theBundledMigrationsAreTheFilesByteForByte() async throws {
         #expect(Migration.bundled.count == Self.migrationFiles.count)
         for (migration, file) in zip(Migration.bundled, Self.migrationFiles) {
             #expect("\(String(format: "%04d", migration.version))_\(migration.name).sql" == file.lastPathComponent)
@@ -55,7 +55,7 @@ import TestSupport
         _ = try await SessionRepository(path: byRunner)
 
         let byShell = directory.file("shell.sqlite")
-        let shell = try runProcess(
+        let shell = try await runProcess(
             URL(fileURLWithPath: "/bin/sh"),
             ["-c", "cat \"$1\"/*.sql | sqlite3 \"$2\"", "sh", Paths.repositoryRoot.appendingPathComponent("Migrations").path, byShell])
         try #require(shell.status == 0, "the sqlite3 shell is needed (apt-get install sqlite3): \(shell.standardError)")
@@ -94,7 +94,7 @@ import TestSupport
         }
     }
 
-    @Test func pendingMigrationsApplyInOrderEachOnce() throws {
+    @Test func pendingMigrationsApplyInOrderEachOnce() async throws {
         let connection = try Connection(location: .inMemory, options: Configuration().connectionOptions)
         let extra = Migration(fileName: "0002_add_notes.sql", sql: """
             CREATE TABLE notes (id INTEGER PRIMARY KEY) STRICT;
@@ -111,7 +111,7 @@ import TestSupport
         }
     }
 
-    @Test func aFailingMigrationLeavesTheEarlierOnesApplied() throws {
+    @Test func aFailingMigrationLeavesTheEarlierOnesApplied() async throws {
         let connection = try Connection(location: .inMemory, options: Configuration().connectionOptions)
         let broken = Migration(fileName: "0002_broken.sql", sql: "CREATE TABLE half (id INTEGER); SELECT no_such_function();")
         #expect(throws: SQLiteError.self) {

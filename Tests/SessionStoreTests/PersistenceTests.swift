@@ -79,7 +79,7 @@ import TestSupport
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == bytes)
     }
 
-    @Test func aCopiedExecutableAloneInAnEmptyFolderCreatesAWorkingDatabase() throws {
+    @Test func aCopiedExecutableAloneInAnEmptyFolderCreatesAWorkingDatabase() async throws {
         let built = Paths.products.appendingPathComponent("session-store-demo")
         try #require(FileManager.default.isExecutableFile(atPath: built.path), "build the demo first: swift build")
         let alone = URL(fileURLWithPath: directory.file("alone"))
@@ -87,7 +87,7 @@ import TestSupport
         let copy = alone.appendingPathComponent("session-store-demo")
         try FileManager.default.copyItem(at: built, to: copy)
 
-        let result = try runProcess(copy, ["demo.sqlite"], in: alone)
+        let result = try await runProcess(copy, ["demo.sqlite"], in: alone)
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput.contains("Fix the login bug (fork)"))
         let database = alone.appendingPathComponent("demo.sqlite").path

@@ -16,9 +16,9 @@ import TestSupport
         try JSONSerialization.jsonObject(with: data) as! NSObject
     }
 
-    @Test func theSampleImportsWholeAndExportsBackToTheSameJSON() throws {
+    @Test func theSampleImportsWholeAndExportsBackToTheSameJSON() async throws {
         let before = try Legacy.fingerprint(Legacy.sample)
-        let (result, report) = try Tool.json(ImportReport.self, "import", Legacy.sample.path, "--db", database)
+        let (result, report) = try await Tool.json(ImportReport.self, "import", Legacy.sample.path, "--db", database)
         #expect(result.status == 0, "\(result.standardError)")
         #expect(report.workspaces.map(\.sessionsImported).reduce(0, +) == 10)
         #expect(report.workspaces.map(\.messagesImported).reduce(0, +) == 25)
@@ -27,7 +27,7 @@ import TestSupport
         #expect(try Legacy.fingerprint(Legacy.sample) == before)
 
         let exported = directory.file("exported")
-        let export = try Tool.run("export", exported, "--db", database)
+        let export = try await Tool.run("export", exported, "--db", database)
         #expect(export.status == 0, "\(export.standardError)")
         for (relative, original) in before {
             var expected = try JSONSerialization.jsonObject(with: original) as! [String: Any]
@@ -43,33 +43,33 @@ import TestSupport
         }
     }
 
-    @Test func rerunningAnImportChangesNothing() throws {
-        #expect(try Tool.run("import", Legacy.sample.path, "--db", database).status == 0)
+    @Test func rerunningAnImportChangesNothing() async throws {
+        #expect(try await Tool.run("import", Legacy.sample.path, "--db", database).status == 0)
         let first = try snapshot(database)
-        let (result, report) = try Tool.json(ImportReport.self, "import", Legacy.sample.path, "--db", database)
+        let (result, report) = try await Tool.json(ImportReport.self, "import", Legacy.sample.path, "--db", database)
         #expect(result.status == 0)
         #expect(report.workspaces.map(\.sessionsImported).reduce(0, +) == 0)
         #expect(report.workspaces.map(\.sessionsAlreadyPresent).reduce(0, +) == 10)
         #expect(try snapshot(database) == first)
     }
 
-    @Test func aDryRunReportsWithoutWriting() throws {
-        let (result, report) = try Tool.json(ImportReport.self, "import", Legacy.sample.path, "--db", database, "--dry-run")
+    @Test func aDryRunReportsWithoutWriting() async throws {
+        let (result, report) = try await Tool.json(ImportReport.self, "import", Legacy.sample.path, "--db", database, "--dry-run")
         #expect(result.status == 0)
         #expect(report.dryRun)
         #expect(report.workspaces.map(\.sessionsImported).reduce(0, +) == 10)
         #expect(!FileManager.default.fileExists(atPath: database))
 
-        #expect(try Tool.run("import", Legacy.sample.path, "--db", database).status == 0)
+        #expect(try await Tool.run("import", Legacy.sample.path, "--db", database).status == 0)
         let imported = try snapshot(database)
-        let (_, again) = try Tool.json(ImportReport.self, "import", Legacy.damaged.path, "--db", database, "--dry-run")
+        let (_, again) = try await Tool.json(ImportReport.self, "import", Legacy.damaged.path, "--db", database, "--dry-run")
         #expect(again.workspaces.contains { $0.workspaceId == "ws-oddities" && $0.sessionsImported > 0 })
         #expect(try snapshot(database) == imported)
     }
 
-    @Test func theDamagedDirectoryImportsWhatItCanAndReportsEveryAnomaly() throws {
+    @Test func theDamagedDirectoryImportsWhatItCanAndReportsEveryAnomaly() async throws {
         let before = try Legacy.fingerprint(Legacy.damaged)
-        let (result, report) = try Tool.json(ImportReport.self, "import", Legacy.damaged.path, "--db", database)
+        let (result, report) = try await Tool.json(ImportReport.self, "import", Legacy.damaged.path, "--db", database)
         #expect(result.status != 0)
         #expect(result.standardError.hasPrefix("session-store: import incomplete"))
         #expect(result.standardError.split(separator: "\n").count == 1)
@@ -92,12 +92,12 @@ import TestSupport
         #expect(copy?.anomalies.filter { $0.kind == .sessionInOtherWorkspace }.count == 5)
         #expect(try count("SELECT count(*) FROM sessions WHERE workspace_id = 'ws-7-0'", in: database) == 5)
         #expect(try count("SELECT count(*) FROM sessions WHERE workspace_id IN ('ws-7-0-copy', 'ws-truncated', 'ws-empty', 'ws-nul')", in: database) == 0)
-        #expect(try Tool.run("check", "--db", database).status == 0)
+        #expect(try await Tool.run("check", "--db", database).status == 0)
     }
 
-    @Test func oddities() throws {
+    @Test func oddities() async throws {
         let legacy = try Legacy.directory(Legacy.damaged, ["ws-oddities"], in: directory)
-        let (result, report) = try Tool.json(ImportReport.self, "import", legacy, "--db", database)
+        let (result, report) = try await Tool.json(ImportReport.self, "import", legacy, "--db", database)
         let kinds = report.allAnomalies.map(\.kind)
         #expect(kinds.contains(.orphanMessage))
         #expect(kinds.contains(.missingParent))
@@ -105,9 +105,9 @@ import TestSupport
         let cleared = report.allAnomalies.first { $0.kind == .missingParent }!
         #expect(try count("SELECT count(*) FROM sessions WHERE id = '\(cleared.id!)' AND parent_id IS NULL", in: database) == 1)
         #expect(try count("SELECT count(*) FROM messages WHERE id = '01M8862N5Z0RPHAN0000000000'", in: database) == 0)
-        #expect(try Tool.run("check", "--db", database).status == 0)
+        #expect(try await Tool.run("check", "--db", database).status == 0)
 
-        let (recovered, recoveredReport) = try Tool.json(ImportReport.self, "import", legacy, "--db", database, "--recover-orphans")
+        let (recovered, recoveredReport) = try await Tool.json(ImportReport.self, "import", legacy, "--db", database, "--recover-orphans")
         #expect(recovered.status == 0, "\(recovered.standardOutput)")
         #expect(recoveredReport.workspaces[0].messagesRecovered == 1)
         #expect(try count(
@@ -116,11 +116,11 @@ import TestSupport
             WHERE s.title = 'Recovered messages' AND l.message_id = '01M8862N5Z0RPHAN0000000000'
             """, in: database) == 1)
         // A third run finds everything in place.
-        let (_, third) = try Tool.json(ImportReport.self, "import", legacy, "--db", database, "--recover-orphans")
+        let (_, third) = try await Tool.json(ImportReport.self, "import", legacy, "--db", database, "--recover-orphans")
         #expect(third.workspaces[0].sessionsImported == 0)
     }
 
-    @Test func symbolicLinksAndOversizedFilesAreSkippedAndReported() throws {
+    @Test func symbolicLinksAndOversizedFilesAreSkippedAndReported() async throws {
         let legacy = try Legacy.directory(Legacy.sample, ["ws-7-0"], in: directory)
         let outside = try Legacy.directory(Legacy.sample, ["01JDQ000700000000000000001"], in: directory)
         try FileManager.default.createSymbolicLink(
@@ -129,20 +129,20 @@ import TestSupport
         try FileManager.default.createSymbolicLink(
             atPath: legacy + "/linked-file/sessions.json", withDestinationPath: outside + "/01JDQ000700000000000000001/sessions.json")
 
-        let (result, report) = try Tool.json(ImportReport.self, "import", legacy, "--db", database)
+        let (result, report) = try await Tool.json(ImportReport.self, "import", legacy, "--db", database)
         #expect(result.status != 0)
         #expect(report.anomalies.contains { $0.file.hasSuffix("linked-workspace") && $0.detail.contains("symbolic link") })
         #expect(report.anomalies.contains { $0.file.hasSuffix("linked-file/sessions.json") && $0.detail.contains("symbolic link") })
         #expect(report.workspaces.map(\.workspaceId) == ["ws-7-0"])
 
-        let (limited, limitedReport) = try Tool.json(
+        let (limited, limitedReport) = try await Tool.json(
             ImportReport.self, "import", legacy, "--db", directory.file("other.sqlite"), "--max-file-bytes", "100")
         #expect(limited.status != 0)
         #expect(limitedReport.anomalies.contains { $0.file.hasSuffix("ws-7-0/sessions.json") && $0.detail.contains("over the limit of 100 bytes") })
     }
 
-    @Test func aMissingDirectoryIsAOneLineError() throws {
-        let result = try Tool.run("import", directory.file("nowhere"), "--db", database)
+    @Test func aMissingDirectoryIsAOneLineError() async throws {
+        let result = try await Tool.run("import", directory.file("nowhere"), "--db", database)
         #expect(result.status != 0)
         #expect(result.standardError == "session-store: \(directory.file("nowhere")) is not a directory\n")
         #expect(!FileManager.default.fileExists(atPath: database))

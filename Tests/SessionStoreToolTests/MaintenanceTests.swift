@@ -17,19 +17,19 @@ import TestSupport
         try Connection(location: .file(database), options: Configuration().connectionOptions)
     }
 
-    @Test func exportRefusesToOverwriteWithoutForce() throws {
-        #expect(try Tool.run("import", Legacy.sample.path, "--db", database).status == 0)
+    @Test func exportRefusesToOverwriteWithoutForce() async throws {
+        #expect(try await Tool.run("import", Legacy.sample.path, "--db", database).status == 0)
         let exported = directory.file("exported")
-        #expect(try Tool.run("export", exported, "--db", database).status == 0)
+        #expect(try await Tool.run("export", exported, "--db", database).status == 0)
         let file = exported + "/ws-7-0/sessions.json"
         try Data("keep me".utf8).write(to: URL(fileURLWithPath: file))
 
-        let refused = try Tool.run("export", exported, "--db", database)
+        let refused = try await Tool.run("export", exported, "--db", database)
         #expect(refused.status != 0)
         #expect(refused.standardError.contains("exists; pass --force"))
         #expect(try Data(contentsOf: URL(fileURLWithPath: file)) == Data("keep me".utf8))
 
-        #expect(try Tool.run("export", exported, "--db", database, "--force").status == 0)
+        #expect(try await Tool.run("export", exported, "--db", database, "--force").status == 0)
         #expect(try LegacyWorkspace(jsonData: Data(contentsOf: URL(fileURLWithPath: file))).sessions.count == 5)
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: exported + "/ws-7-0")
         #expect(leftovers == ["sessions.json"])
@@ -41,36 +41,36 @@ import TestSupport
         _ = try await repository.createSession(workspaceId: "../escape")
         await repository.close()
         let exported = directory.file("exported")
-        let result = try Tool.run("export", exported, "--db", database)
+        let result = try await Tool.run("export", exported, "--db", database)
         #expect(result.status != 0)
         #expect(result.standardError.contains("\"../escape\" is not safe as a folder name"))
         #expect(!FileManager.default.fileExists(atPath: exported + "/ws-fine"))
         #expect(!FileManager.default.fileExists(atPath: directory.file("escape")))
     }
 
-    @Test func migrateCreatesUpgradesAndReports() throws {
-        let (pendingResult, pending) = try Tool.json(StatusListing.self, "migrate", "--db", database, "--status")
+    @Test func migrateCreatesUpgradesAndReports() async throws {
+        let (pendingResult, pending) = try await Tool.json(StatusListing.self, "migrate", "--db", database, "--status")
         #expect(pendingResult.status == 0)
         #expect(pending.applied.isEmpty && pending.pending.map(\.version) == Migration.bundled.map(\.version))
         #expect(!FileManager.default.fileExists(atPath: database))
 
-        let migrated = try Tool.run("migrate", "--db", database)
+        let migrated = try await Tool.run("migrate", "--db", database)
         #expect(migrated.status == 0)
         #expect(migrated.standardOutput.contains("applied 0001_create_sessions"))
-        #expect(try Tool.run("migrate", "--db", database).standardOutput.contains("is up to date"))
-        let (_, status) = try Tool.json(StatusListing.self, "migrate", "--db", database, "--status")
+        #expect(try await Tool.run("migrate", "--db", database).standardOutput.contains("is up to date"))
+        let (_, status) = try await Tool.json(StatusListing.self, "migrate", "--db", database, "--status")
         #expect(status.pending.isEmpty)
         #expect(status.applied.map(\.checksum) == Migration.bundled.map(\.checksum))
 
         try writableConnection().execute("INSERT INTO schema_migrations (version, name, checksum) VALUES (99, 'future', 'x')")
-        let refused = try Tool.run("migrate", "--db", database)
+        let refused = try await Tool.run("migrate", "--db", database)
         #expect(refused.status != 0)
         #expect(refused.standardError.contains("newer than this build supports"))
     }
 
     @Test func checkNamesEachViolation() async throws {
-        #expect(try Tool.run("import", Legacy.sample.path, "--db", database).status == 0)
-        let healthy = try Tool.run("check", "--db", database)
+        #expect(try await Tool.run("import", Legacy.sample.path, "--db", database).status == 0)
+        let healthy = try await Tool.run("check", "--db", database)
         #expect(healthy.status == 0)
         #expect(healthy.standardOutput.hasPrefix("ok:"))
 
@@ -83,7 +83,7 @@ import TestSupport
         try connection.execute("INSERT INTO session_messages VALUES ('01M8861N5K1DB96S2Z487FWAP6', 50, 'ghost')")
         connection.close()
 
-        let (result, violations) = try Tool.json([StoreCheck.Violation].self, "check", "--db", database)
+        let (result, violations) = try await Tool.json([StoreCheck.Violation].self, "check", "--db", database)
         #expect(result.status != 0)
         let rules = Set(violations.map(\.rule))
         #expect(rules.isSuperset(of: ["foreign_key", "position_gap", "orphan_message", "dangling_link"]))
@@ -92,42 +92,42 @@ import TestSupport
         #expect(result.standardError.contains("violations in"))
     }
 
-    @Test func checkRefusesAFileThatIsNotADatabaseInOneLine() throws {
+    @Test func checkRefusesAFileThatIsNotADatabaseInOneLine() async throws {
         try Data(repeating: 7, count: 5000).write(to: URL(fileURLWithPath: database))
-        let result = try Tool.run("check", "--db", database)
+        let result = try await Tool.run("check", "--db", database)
         #expect(result.status != 0)
         #expect(result.standardError.contains("file is not a database"))
         #expect(result.standardError.split(separator: "\n").count == 1)
         #expect(try Data(contentsOf: URL(fileURLWithPath: database)) == Data(repeating: 7, count: 5000))
     }
 
-    @Test func verbsThatReadNeverCreateADatabase() throws {
+    @Test func verbsThatReadNeverCreateADatabase() async throws {
         for verb in [["check"], ["stats"], ["list"], ["export", directory.file("out")]] {
-            let result = try runProcess(Tool.executable, verb + ["--db", database])
+            let result = try await runProcess(Tool.executable, verb + ["--db", database])
             #expect(result.status != 0)
             #expect(result.standardError == "session-store: no database at \(database)\n")
         }
         #expect(!FileManager.default.fileExists(atPath: database))
     }
 
-    @Test func statsAndListDescribeTheStore() throws {
-        #expect(try Tool.run("import", Legacy.sample.path, "--db", database).status == 0)
-        let (_, statistics) = try Tool.json(StoreStatistics.self, "stats", "--db", database)
+    @Test func statsAndListDescribeTheStore() async throws {
+        #expect(try await Tool.run("import", Legacy.sample.path, "--db", database).status == 0)
+        let (_, statistics) = try await Tool.json(StoreStatistics.self, "stats", "--db", database)
         #expect(statistics.workspaces == 2 && statistics.sessions == 10 && statistics.messages == 25)
         #expect(statistics.sharedMessages == (try count(
             "SELECT count(*) FROM (SELECT message_id FROM session_messages GROUP BY message_id HAVING count(*) > 1)", in: database)))
         #expect(statistics.sharedMessages > 0)
         #expect(statistics.databaseBytes > 0)
 
-        let (_, workspaces) = try Tool.json([WorkspaceSummary].self, "list", "--db", database)
+        let (_, workspaces) = try await Tool.json([WorkspaceSummary].self, "list", "--db", database)
         #expect(Set(workspaces.map(\.workspaceId)) == ["ws-7-0", "01JDQ000700000000000000001"])
-        let (_, sessions) = try Tool.json([Session].self, "list", "--db", database, "--workspace", "ws-7-0")
+        let (_, sessions) = try await Tool.json([Session].self, "list", "--db", database, "--workspace", "ws-7-0")
         #expect(sessions.count == 5)
         let longest = sessions.max { $0.messageIds.count < $1.messageIds.count }!
-        let (_, messages) = try Tool.json(
+        let (_, messages) = try await Tool.json(
             [SessionMessage].self, "list", "--db", database, "--workspace", "ws-7-0", "--session", longest.id)
         #expect(messages.map(\.id) == longest.messageIds)
-        let human = try Tool.run("list", "--db", database, "--workspace", "ws-7-0", "--session", longest.id)
+        let human = try await Tool.run("list", "--db", database, "--workspace", "ws-7-0", "--session", longest.id)
         #expect(human.standardOutput.hasPrefix("1. "))
     }
 
@@ -146,15 +146,15 @@ import TestSupport
             }
         }
         let copy = directory.file("backup.sqlite")
-        let result = try Tool.run("backup", copy, "--db", database)
+        let result = try await Tool.run("backup", copy, "--db", database)
         try await writer.value
         #expect(result.status == 0, "\(result.standardError)")
-        #expect(try Tool.run("check", "--db", copy).status == 0)
+        #expect(try await Tool.run("check", "--db", copy).status == 0)
         let copied = try count("SELECT count(*) FROM session_messages", in: copy)
         #expect(copied >= 200 && copied <= 400)
         #expect(try count("SELECT count(*) FROM messages", in: copy) == copied)
 
-        let again = try Tool.run("backup", copy, "--db", database)
+        let again = try await Tool.run("backup", copy, "--db", database)
         #expect(again.status != 0)
         #expect(again.standardError.contains("never overwrites"))
         await repository.close()
@@ -169,7 +169,7 @@ import TestSupport
                 _ = try await repository.addMessage(
                     workspaceId: "w", sessionId: session.id, message: NewMessage(role: .user, content: "\(round).\(index)"))
             }
-            let result = try runProcess(shell, [database, "SELECT count(*) FROM conversation WHERE session_id = '\(session.id)'"])
+            let result = try await runProcess(shell, [database, "SELECT count(*) FROM conversation WHERE session_id = '\(session.id)'"])
             #expect(result.status == 0, "\(result.standardError)")
             #expect(result.standardOutput == "\(round * 10)\n")
         }

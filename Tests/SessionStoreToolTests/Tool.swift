@@ -7,13 +7,13 @@ import TestSupport
 enum Tool {
     static let executable = Paths.products.appendingPathComponent("session-store")
 
-    static func run(_ arguments: String...) throws -> ProcessResult {
-        try runProcess(executable, arguments)
+    static func run(_ arguments: String...) async throws -> ProcessResult {
+        try await runProcess(executable, arguments)
     }
 
     /// Runs with `--json` and decodes what was printed.
-    static func json<T: Decodable>(_ type: T.Type, _ arguments: String...) throws -> (ProcessResult, T) {
-        let result = try runProcess(executable, arguments + ["--json"])
+    static func json<T: Decodable>(_ type: T.Type, _ arguments: String...) async throws -> (ProcessResult, T) {
+        let result = try await runProcess(executable, arguments + ["--json"])
         return (result, try JSONDecoder().decode(T.self, from: Data(result.standardOutput.utf8)))
     }
 }

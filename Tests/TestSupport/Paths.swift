@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// Where the tests find the repository, `shared/` beside it, and the built executables.
 public enum Paths {
@@ -21,8 +20,17 @@ public struct ProcessResult: Sendable {
     public let standardError: String
 }
 
-/// Runs `executable` with `arguments` to completion, capturing both outputs.
-public func runProcess(_ executable: URL, _ arguments: [String], in directory: URL? = nil) throws -> ProcessResult {
+/// Runs `executable` with `arguments` to completion, capturing both outputs. The waiting happens on a dispatch
+/// thread, so that tests running subprocesses side by side do not starve Swift's cooperative thread pool.
+public func runProcess(_ executable: URL, _ arguments: [String], in directory: URL? = nil) async throws -> ProcessResult {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async {
+            continuation.resume(with: Result { try runProcessBlocking(executable, arguments, in: directory) })
+        }
+    }
+}
+
+private func runProcessBlocking(_ executable: URL, _ arguments: [String], in directory: URL?) throws -> ProcessResult {
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
@@ -47,9 +55,10 @@ public func runProcess(_ executable: URL, _ arguments: [String], in directory: U
         standardError: String(decoding: errorData.get(), as: UTF8.self))
 }
 
-private final class CollectedData: Sendable {
-    private let data = Mutex(Data())
+private final class CollectedData: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data = Data()
 
-    func set(_ value: Data) { data.withLock { $0 = value } }
-    func get() -> Data { data.withLock { $0 } }
+    func set(_ value: Data) { lock.withLock { data = value } }
+    func get() -> Data { lock.withLock { data } }
 }

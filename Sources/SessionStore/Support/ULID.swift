@@ -1,4 +1,4 @@
-import Synchronization
+import SQLite
 
 /// ULIDs (https://github.com/ulid/spec): 48 bits of milliseconds and 80 random bits, as 26 Crockford base-32
 /// characters.
@@ -14,7 +14,7 @@ enum ULID {
         var low: UInt64 = 0  // bottom 64
     }
 
-    private static let last = Mutex(State())
+    private static let last = Locked(State())
 
     /// A new id, later than every id this process made before.
     static func make(now milliseconds: Int64) -> String {

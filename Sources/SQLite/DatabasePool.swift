@@ -1,3 +1,5 @@
+import Dispatch
+
 /// A database shared by many tasks: one writer connection and a pool of read-only reader connections, each on
 /// its own serial queue.
 ///
@@ -31,6 +33,21 @@ public final class DatabasePool: Sendable {
         }
         self.readers = readers
         readsInFlight = Locked(Array(repeating: 0, count: readers.count))
+    }
+
+    /// Opens a pool as ``init(location:options:readerCount:slowStatements:)`` does, on a dispatch thread: opening
+    /// can wait for another process's lock, which must not hold up Swift's cooperative thread pool.
+    public static func open(
+        location: DatabaseLocation, options: ConnectionOptions = ConnectionOptions(), readerCount: Int = 4,
+        slowStatements: SlowStatementObserver? = nil
+    ) async throws -> DatabasePool {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result {
+                    try DatabasePool(location: location, options: options, readerCount: readerCount, slowStatements: slowStatements)
+                })
+            }
+        }
     }
 
     /// Runs `body` in a `BEGIN IMMEDIATE` transaction on the writer: committed when it returns, rolled back

@@ -87,4 +87,28 @@ import Testing
         }
         #expect(error?.resultCode == .misuse)
     }
+
+    @Test func closeFinishesTheWorkInFlightFirst() async throws {
+        let writeStarted = DispatchSemaphore(value: 0)
+        let mayFinish = DispatchSemaphore(value: 0)
+        async let write: Void = pool.write { connection in
+            writeStarted.signal()
+            mayFinish.wait()
+            try connection.execute("INSERT INTO t VALUES (1)")
+        }
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                writeStarted.wait()
+                continuation.resume()
+            }
+        }
+        async let closing: Void = pool.close()
+        mayFinish.signal()
+        try await write
+        await closing
+        // The write that was running when close() was called committed.
+        let path = directory.file("pool.sqlite")
+        let check = try Connection(location: .file(path), options: ConnectionOptions(access: .readOnly))
+        #expect(try check.prepare("SELECT count(*) FROM t").first { $0.int64(0) } == 1)
+    }
 }

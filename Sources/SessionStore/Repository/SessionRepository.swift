@@ -40,7 +40,7 @@ public final class SessionRepository: Sendable {
         let slowStatements = SlowStatementObserver(threshold: configuration.slowThreshold) { sql, duration in
             logger.warning("slow statement", metadata: ["sql": "\(sql)", "duration": "\(duration)"])
         }
-        database = try DatabasePool(
+        database = try await DatabasePool.open(
             location: location, options: configuration.connectionOptions, readerCount: configuration.readerCount,
             slowStatements: slowStatements)
         self.configuration = configuration

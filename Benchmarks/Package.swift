@@ -1,0 +1,25 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Benchmarks live in a package of their own, so that the library gains no dependency from them.
+let package = Package(
+    name: "SessionStoreBenchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(name: "SessionStore", path: ".."),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+    ],
+    targets: [
+        .target(name: "RawC", linkerSettings: [.linkedLibrary("sqlite3")]),
+        .executableTarget(
+            name: "session-store-bench",
+            dependencies: [
+                "RawC",
+                .product(name: "SessionStore", package: "SessionStore"),
+                .product(name: "SQLite", package: "SessionStore"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

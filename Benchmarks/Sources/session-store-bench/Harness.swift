@@ -1,0 +1,69 @@
+import Foundation
+
+/// One line of the results table: seconds per operation for each implementation, nil where not measured.
+struct ResultRow {
+    let scenario: String
+    var ours: Double?
+    var rawC: Double?
+    var grdb: Double?
+    var json: Double?
+    /// Rows each operation returns, to show the cost per row too.
+    var rows: Int?
+    var note: String?
+}
+
+enum Harness {
+    /// Seconds per call of `body`, over `iterations` calls after `warmup` calls.
+    static func secondsPerCall(iterations: Int, warmup: Int = 2, _ body: (Int) async throws -> Void) async throws -> Double {
+        for index in 0..<warmup {
+            try await body(-1 - index)
+        }
+        let clock = ContinuousClock()
+        let elapsed = try await clock.measure {
+            for index in 0..<iterations {
+                try await body(index)
+            }
+        }
+        return seconds(elapsed) / Double(iterations)
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    static func format(_ seconds: Double?) -> String {
+        guard let seconds else { return "—" }
+        switch seconds {
+        case ..<1e-3: return String(format: "%.1f µs", seconds * 1e6)
+        case ..<1: return String(format: "%.2f ms", seconds * 1e3)
+        default: return String(format: "%.2f s", seconds)
+        }
+    }
+
+    static func ratio(_ numerator: Double?, _ denominator: Double?) -> String {
+        guard let numerator, let denominator, denominator > 0 else { return "—" }
+        return String(format: "%.2f×", numerator / denominator)
+    }
+
+    /// Prints the table as Markdown, so that it can go into the README as it is.
+    static func printTable(_ rows: [ResultRow]) {
+        print("| scenario | SessionStore | raw C | GRDB | JSON store | ours ÷ C | ours ÷ GRDB | JSON ÷ ours |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|")
+        for row in rows {
+            var scenario = row.scenario
+            if let rows = row.rows, rows > 0, let ours = row.ours {
+                scenario += " (\(format(ours / Double(rows)))/row)"
+            }
+            if let note = row.note { scenario += " — \(note)" }
+            print("| \(scenario) | \(format(row.ours)) | \(format(row.rawC)) | \(format(row.grdb)) | \(format(row.json)) "
+                + "| \(ratio(row.ours, row.rawC)) | \(ratio(row.ours, row.grdb)) | \(ratio(row.json, row.ours)) |")
+        }
+    }
+
+    /// The process's peak resident set size, in MiB.
+    static func peakRSSMegabytes() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_maxrss) / 1024
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+import SessionStore
+
+/// Peak memory, measured in a child process so that nothing else the benchmark did counts.
+enum MemoryProbe {
+    /// Runs this executable with `flag size` and returns what it printed: its peak RSS in MiB.
+    static func run(_ flag: String, _ size: Int) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+        process.arguments = [flag, "\(size)"]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return printed.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    static func importing(messages: Int, scratch: Scratch) async throws {
+        let directory = try Scenarios(scratch: scratch, scale: 1).generateLegacyDirectory(messages: messages)
+        let before = Harness.peakRSSMegabytes()
+        let repository = try await SessionRepository(path: scratch.file("import.sqlite"))
+        _ = try await LegacyImporter().run(directory: directory, into: repository)
+        await repository.close()
+        // Generating the directory is not the import: report the growth on top of it only when it grew.
+        print(String(format: "%.0f (%.0f before the import)", Harness.peakRSSMegabytes(), before))
+    }
+
+    /// Serves a store of `messages` messages: reads every session's messages and appends to some.
+    static func serving(messages: Int, scratch: Scratch) async throws {
+        let path = scratch.file("serve.sqlite")
+        try Workload.seed(path, Workload.workspaceOf(messages: messages))
+        let baseline = Harness.peakRSSMegabytes()
+        let repository = try await SessionRepository(path: path)
+        for index in 0..<(messages / 100) {
+            _ = try await repository.getSessionMessages(workspaceId: Workload.workspace, sessionId: "s\(index)")
+            if index % 10 == 0 {
+                _ = try await repository.addMessage(
+                    workspaceId: Workload.workspace, sessionId: "s\(index)", message: NewMessage(role: .user, content: Workload.content))
+            }
+        }
+        await repository.close()
+        print(String(format: "%.0f (%.0f after seeding)", Harness.peakRSSMegabytes(), baseline))
+    }
+}

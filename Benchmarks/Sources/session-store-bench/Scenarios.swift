@@ -1,0 +1,241 @@
+import Foundation
+import SQLite
+import SessionStore
+
+/// Every scenario of the benchmark, each measured on fresh copies of the same seeded database.
+struct Scenarios {
+    let scratch: Scratch
+    /// Multiplies every size: 1 is the full run, 0.1 a quick one.
+    let scale: Double
+
+    func size(_ full: Int) -> Int {
+        max(10, Int(Double(full) * scale))
+    }
+
+    /// Opens the four implementations on copies of `template`; the JSON store on `legacy` when given.
+    func stores(
+        _ template: String, legacy: LegacyWorkspace?, synchronous: ConnectionOptions.Synchronous = .normal
+    ) async throws -> [(String, any BenchmarkedStore)] {
+        var stores: [(String, any BenchmarkedStore)] = [
+            ("ours", try await OursStore(path: try scratch.copy(of: template, as: "ours.sqlite"), synchronous: synchronous)),
+            ("c", try RawCStore(path: try scratch.copy(of: template, as: "c.sqlite"), synchronous: synchronous)),
+            ("grdb", try GRDBStore(path: try scratch.copy(of: template, as: "grdb.sqlite"), synchronous: synchronous)),
+        ]
+        if let legacy {
+            stores.append(("json", try JSONStrategyStore(path: scratch.file("sessions.json"), workspace: legacy)))
+        }
+        return stores
+    }
+
+    /// Measures `body` on every store and fills a row.
+    func row(
+        _ scenario: String, _ stores: [(String, any BenchmarkedStore)], iterations: (String) -> Int, rows: Int? = nil,
+        _ body: @escaping (any BenchmarkedStore, Int) async throws -> Void
+    ) async throws -> ResultRow {
+        var result = ResultRow(scenario: scenario, rows: rows)
+        for (name, store) in stores {
+            let seconds = try await Harness.secondsPerCall(iterations: iterations(name)) { index in try await body(store, index) }
+            switch name {
+            case "ours": result.ours = seconds
+            case "c": result.rawC = seconds
+            case "grdb": result.grdb = seconds
+            default: result.json = seconds
+            }
+            await store.close()
+        }
+        FileHandle.standardError.write(Data("  \(scenario)\n".utf8))
+        return result
+    }
+
+    func addMessage() async throws -> [ResultRow] {
+        var rows: [ResultRow] = []
+        for existing in [size(1_000), size(10_000), size(100_000)] {
+            let template = scratch.file("add-\(existing).sqlite")
+            let legacy = try Workload.seed(template, Workload.workspaceOf(messages: existing), legacy: true)
+            for synchronous in [ConnectionOptions.Synchronous.normal, .full] {
+                let stores = try await self.stores(template, legacy: synchronous == .normal ? legacy : nil, synchronous: synchronous)
+                rows.append(try await row(
+                    "addMessage, \(existing) messages in the workspace, synchronous=\(synchronous.rawValue)", stores,
+                    iterations: { $0 == "json" ? max(2, min(20, 20_000 / existing)) : (synchronous == .full ? 100 : 300) }
+                ) { store, _ in try await store.addMessage(session: "target", withParts: false) })
+            }
+        }
+        return rows
+    }
+
+    func streaming() async throws -> ResultRow {
+        let existing = size(10_000)
+        let template = scratch.file("stream.sqlite")
+        let legacy = try Workload.seed(template, Workload.workspaceOf(messages: existing), legacy: true)
+        let stores = try await self.stores(template, legacy: legacy)
+        var content = ""
+        return try await row(
+            "streaming: updateMessage on one message, \(existing) in the workspace", stores, iterations: { _ in 100 }
+        ) { store, _ in
+            content += " token"
+            try await store.appendToMessage("s0-m1", content: content)
+        }
+    }
+
+    func reads() async throws -> [ResultRow] {
+        let lengths = [size(100), size(1_000), size(10_000)]
+        let template = scratch.file("reads.sqlite")
+        try Workload.seed(template, lengths.flatMap { [
+            Workload.SessionShape(id: "plain\($0)", messages: $0),
+            Workload.SessionShape(id: "parts\($0)", messages: $0, withParts: true),
+        ] })
+        var rows: [ResultRow] = []
+        for length in lengths {
+            for withParts in [false, true] {
+                let session = (withParts ? "parts" : "plain") + "\(length)"
+                let stores = try await self.stores(template, legacy: nil)
+                rows.append(try await row(
+                    "getSessionMessages, \(length) messages \(withParts ? "with" : "without") parts", stores,
+                    iterations: { _ in max(5, 20_000 / length) }, rows: length
+                ) { store, _ in
+                    let count = try await store.getSessionMessages(session)
+                    precondition(count == length, "read \(count) of \(length) messages")
+                })
+            }
+        }
+        return rows
+    }
+
+    func listSessions() async throws -> [ResultRow] {
+        var rows: [ResultRow] = []
+        for count in [10, size(1_000), size(10_000)] {
+            let template = scratch.file("list-\(count).sqlite")
+            try Workload.seed(template, (0..<count).map { Workload.SessionShape(id: "l\($0)", messages: 2) })
+            let stores = try await self.stores(template, legacy: nil)
+            rows.append(try await row(
+                "listSessions, \(count) sessions of 2 messages", stores, iterations: { _ in max(5, 5_000 / count) }
+            ) { store, _ in
+                let listed = try await store.listSessions()
+                precondition(listed == count, "listed \(listed) of \(count) sessions")
+            })
+        }
+        return rows
+    }
+
+    func forkRevertDelete() async throws -> [ResultRow] {
+        let small = size(1_000)
+        let large = size(10_000)
+        let template = scratch.file("fork.sqlite")
+        let legacy = try Workload.seed(template, [
+            Workload.SessionShape(id: "f\(small)", messages: small), Workload.SessionShape(id: "f\(large)", messages: large),
+        ] + (0..<7).map { Workload.SessionShape(id: "d\($0)", messages: large) }, legacy: true)
+        var rows: [ResultRow] = []
+        for length in [small, large] {
+            let stores = try await self.stores(template, legacy: legacy)
+            rows.append(try await row(
+                "forkSession of a \(length)-message session", stores, iterations: { $0 == "json" ? 3 : 10 }
+            ) { store, _ in _ = try await store.fork("f\(length)") })
+        }
+
+        // Reverting a fork to its middle: the fork is made outside the timed part by timing the pair minus a fork.
+        let middle = "f\(large)-m\(large / 2)"
+        var revert = ResultRow(scenario: "revert to the middle of a \(large)-message session")
+        for (name, store) in try await stores(template, legacy: nil) {
+            var total = 0.0
+            for _ in 0..<5 {
+                let fork = try await store.fork("f\(large)")
+                total += try await Harness.secondsPerCall(iterations: 1, warmup: 0) { _ in try await store.revert(fork, to: middle) }
+            }
+            switch name {
+            case "ours": revert.ours = total / 5
+            case "c": revert.rawC = total / 5
+            default: revert.grdb = total / 5
+            }
+            await store.close()
+        }
+        rows.append(revert)
+
+        let stores = try await self.stores(template, legacy: nil)
+        rows.append(try await row(
+            "deleteSession of a \(large)-message session (bodies deleted too)", stores, iterations: { _ in 5 }
+        ) { store, index in try await store.delete("d\(index + 2)") })
+        return rows
+    }
+
+    /// Reads per second from `readers` tasks beside one task appending messages, for two seconds.
+    func concurrentReaders() async throws -> [ResultRow] {
+        let template = scratch.file("concurrent.sqlite")
+        try Workload.seed(template, Workload.workspaceOf(messages: size(10_000)))
+        var rows: [ResultRow] = []
+        for readers in [1, 2, 4] {
+            var row = ResultRow(scenario: "\(readers) reader(s) beside 1 writer: time per read of 100 messages")
+            for name in ["ours", "grdb"] {
+                let path = try scratch.copy(of: template, as: "\(name).sqlite")
+                let store: any BenchmarkedStore = name == "ours"
+                    ? try await OursStore(path: path, readers: readers) : try GRDBStore(path: path)
+                let seconds = try await readThroughput(store, readers: readers)
+                if name == "ours" { row.ours = seconds } else { row.grdb = seconds }
+                await store.close()
+            }
+            row.note = "ours \(String(format: "%.0f", 1 / row.ours!)) reads/s"
+            rows.append(row)
+        }
+        return rows
+    }
+
+    private func readThroughput(_ store: any BenchmarkedStore, readers: Int) async throws -> Double {
+        nonisolated(unsafe) let store = store
+        let deadline = ContinuousClock.now + .seconds(2)
+        let reads = try await withThrowingTaskGroup(of: Int.self) { group in
+            group.addTask {
+                while ContinuousClock.now < deadline {
+                    try await store.addMessage(session: "target", withParts: false)
+                }
+                return 0
+            }
+            for _ in 0..<readers {
+                group.addTask {
+                    var count = 0
+                    while ContinuousClock.now < deadline {
+                        _ = try await store.getSessionMessages("s\(count % 50)")
+                        count += 1
+                    }
+                    return count
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        return 2 / Double(reads)
+    }
+
+    /// Imports a generated legacy directory of `messages` messages; returns the row with messages per second.
+    func importLegacy() async throws -> ResultRow {
+        let messages = size(100_000)
+        let directory = try generateLegacyDirectory(messages: messages)
+        let repository = try await SessionRepository(path: scratch.file("import.sqlite"))
+        let started = ContinuousClock.now
+        let report = try await LegacyImporter().run(directory: directory, into: repository)
+        let seconds = Harness.seconds(ContinuousClock.now - started)
+        await repository.close()
+        let imported = report.workspaces.map(\.messagesImported).reduce(0, +)
+        precondition(imported == messages, "imported \(imported) of \(messages)")
+        FileHandle.standardError.write(Data("  import\n".utf8))
+        return ResultRow(
+            scenario: "import of a legacy directory with \(messages) messages", ours: seconds, rows: messages,
+            note: String(format: "%.0f messages/s", Double(messages) / seconds))
+    }
+
+    /// Ten workspaces of sessions of 100 messages, written as the old store wrote them.
+    func generateLegacyDirectory(messages: Int) throws -> String {
+        let directory = scratch.file("legacy")
+        for workspaceIndex in 0..<10 {
+            let template = scratch.file("legacy-\(workspaceIndex).sqlite")
+            let shapes = (0..<(messages / 10 / 100)).map { Workload.SessionShape(id: "w\(workspaceIndex)s\($0)", messages: 100) }
+            guard var workspace = try Workload.seed(template, shapes, legacy: true) else { continue }
+            for id in workspace.sessions.keys {
+                workspace.sessions[id]?.workspaceId = "ws\(workspaceIndex)"
+            }
+            let folder = "\(directory)/ws\(workspaceIndex)"
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted]
+            try encoder.encode(workspace).write(to: URL(fileURLWithPath: "\(folder)/sessions.json"))
+        }
+        return directory
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import SQLite
+import SessionStore
+
+// session-store-bench [--scale S] [--only NAME…]
+// Prints one Markdown table: SessionStore against raw C, GRDB and the JSON store's strategy, measured in this run.
+// Peak memory is measured in child processes of this executable (--rss-import N, --rss-serve N).
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+func value(after flag: String) -> String? {
+    arguments.firstIndex(of: flag).flatMap { arguments.indices.contains($0 + 1) ? arguments[$0 + 1] : nil }
+}
+
+let scratch = try Scratch()
+defer { scratch.removeAll() }
+
+if let messages = value(after: "--rss-import").flatMap(Int.init) {
+    try await MemoryProbe.importing(messages: messages, scratch: scratch)
+    exit(0)
+}
+if let messages = value(after: "--rss-serve").flatMap(Int.init) {
+    try await MemoryProbe.serving(messages: messages, scratch: scratch)
+    exit(0)
+}
+
+let scale = value(after: "--scale").flatMap(Double.init) ?? 1
+let only = value(after: "--only").map { Set($0.split(separator: ",").map(String.init)) }
+func wanted(_ name: String) -> Bool { only?.contains(name) ?? true }
+
+let scenarios = Scenarios(scratch: scratch, scale: scale)
+var rows: [ResultRow] = []
+FileHandle.standardError.write(Data("measuring (scale \(scale))…\n".utf8))
+if wanted("add") { rows += try await scenarios.addMessage() }
+if wanted("stream") { rows.append(try await scenarios.streaming()) }
+if wanted("read") { rows += try await scenarios.reads() }
+if wanted("list") { rows += try await scenarios.listSessions() }
+if wanted("fork") { rows += try await scenarios.forkRevertDelete() }
+if wanted("concurrent") { rows += try await scenarios.concurrentReaders() }
+if wanted("import") { rows.append(try await scenarios.importLegacy()) }
+
+Harness.printTable(rows)
+if wanted("memory") {
+    print()
+    let importSize = scenarios.size(100_000)
+    print("| peak memory (RSS) | MiB |")
+    print("|---|---:|")
+    print("| import of \(importSize) messages | \(try MemoryProbe.run("--rss-import", importSize)) |")
+    for messages in [scenarios.size(100_000), scenarios.size(1_000_000)] {
+        print("| serving a store of \(messages) messages | \(try MemoryProbe.run("--rss-serve", messages)) |")
+    }
+}

@@ -45,7 +45,15 @@ public struct Row {
 
     /// The column as text, or nil for NULL.
     public func optionalString(_ column: Int) -> String? {
-        isNull(column) ? nil : string(column)
+        withUTF8(column) { bytes in bytes.map { String(decoding: $0, as: UTF8.self) } }
+    }
+
+    /// Calls `body` with the column's text as UTF-8 bytes, or with nil for NULL, without copying them; the bytes
+    /// are valid during the call only.
+    public func withUTF8<Result>(_ column: Int, _ body: (UnsafeBufferPointer<UInt8>?) throws -> Result) rethrows -> Result {
+        let index = Int32(column)
+        guard let text = sqlite3_column_text(handle, index) else { return try body(nil) }
+        return try body(UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, index))))
     }
 
     /// The column as an integer, or nil for NULL.

@@ -60,10 +60,16 @@ enum Harness {
         }
     }
 
-    /// The process's peak resident set size, in MiB.
+    /// Forgets the process's peak resident set size so far (Linux: `/proc/self/clear_refs`), so that the next
+    /// reading covers only what follows.
+    static func resetPeakRSS() {
+        try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
+    }
+
+    /// The process's peak resident set size since the last reset, in MiB (`VmHWM` of `/proc/self/status`).
     static func peakRSSMegabytes() -> Double {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        return Double(usage.ru_maxrss) / 1024
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
+        return (Double(line.split(separator: " ").dropFirst().first ?? "") ?? 0) / 1024
     }
 }

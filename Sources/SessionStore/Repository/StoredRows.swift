@@ -1,3 +1,4 @@
+import Foundation
 import SQLite
 
 /// How sessions and messages are read from rows: the one place that knows the column order.
@@ -24,15 +25,15 @@ enum StoredRows {
     static func message(_ row: Row) throws -> SessionMessage {
         let id = row.string(0)
         // The schema's CHECK constraints keep role and status within these enums.
-        guard let role = SessionMessage.Role(rawValue: row.string(2)) else {
+        guard let role = row.withUTF8(2, SessionMessage.Role.init(stored:)) else {
             throw SessionStoreError.corruptValue(table: "messages", id: id, reason: "unknown role \(row.string(2))")
         }
         return SessionMessage(
             id: id, sessionId: row.string(1), role: role, content: row.optionalString(3),
-            parts: try JSONText.decode([MessagePart].self, from: row.optionalString(4), table: "messages", id: id),
+            parts: try JSONText.decode(4, of: row, fastPath: JSONFastPath.parts, table: "messages", id: id),
             createdAt: row.int64(8), updatedAt: row.int64(9),
-            toolCalls: try JSONText.decode([ToolCall].self, from: row.optionalString(5), table: "messages", id: id),
-            toolCallId: row.optionalString(6), status: row.optionalString(7).flatMap(SessionMessage.Status.init(rawValue:)))
+            toolCalls: try JSONText.decode(5, of: row, fastPath: JSONFastPath.toolCalls, table: "messages", id: id),
+            toolCallId: row.optionalString(6), status: row.withUTF8(7, SessionMessage.Status.init(stored:)))
     }
 
     static func sessionArguments(_ session: Session) -> [SQLiteValue] {
@@ -114,5 +115,34 @@ enum StoredRows {
         guard exists, parentId != sessionId else {
             throw SessionStoreError.parentNotFound(workspaceId: workspaceId, parentId: parentId)
         }
+    }
+}
+
+/// Whether the stored bytes spell `text` exactly.
+private func spell(_ bytes: UnsafeBufferPointer<UInt8>, _ text: StaticString) -> Bool {
+    guard bytes.count == text.utf8CodeUnitCount, let start = bytes.baseAddress else { return false }
+    return memcmp(start, text.utf8Start, bytes.count) == 0
+}
+
+// Reading role and status from a row's bytes without making a String: it showed in the profile of every read.
+extension SessionMessage.Role {
+    init?(stored bytes: UnsafeBufferPointer<UInt8>?) {
+        guard let bytes else { return nil }
+        if spell(bytes, "user") { self = .user }
+        else if spell(bytes, "assistant") { self = .assistant }
+        else if spell(bytes, "tool") { self = .tool }
+        else if spell(bytes, "system") { self = .system }
+        else { return nil }
+    }
+}
+
+extension SessionMessage.Status {
+    init?(stored bytes: UnsafeBufferPointer<UInt8>?) {
+        guard let bytes else { return nil }
+        if spell(bytes, "completed") { self = .completed }
+        else if spell(bytes, "streaming") { self = .streaming }
+        else if spell(bytes, "pending") { self = .pending }
+        else if spell(bytes, "error") { self = .error }
+        else { return nil }
     }
 }

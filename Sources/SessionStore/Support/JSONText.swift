@@ -1,20 +1,31 @@
 import Foundation
+import SQLite
 
 /// The JSON text stored in the `parts` and `tool_calls` columns.
 enum JSONText {
-    static func encode<T: Encodable>(_ value: T?) throws -> String? {
-        guard let value else { return nil }
+    private static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
+        return encoder
+    }()
+
+    static func encode<T: Encodable>(_ value: T?) throws -> String? {
+        guard let value else { return nil }
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
-    static func decode<T: Decodable>(_ type: T.Type, from text: String?, table: String, id: String) throws -> T? {
-        guard let text else { return nil }
-        do {
-            return try JSONDecoder().decode(type, from: Data(text.utf8))
-        } catch {
-            throw SessionStoreError.corruptValue(table: table, id: id, reason: "\(error)")
+    /// The column's JSON decoded, through ``JSONFastPath`` when it can, else `JSONDecoder`; nil for NULL.
+    static func decode<T: Decodable>(
+        _ column: Int, of row: Row, fastPath: (UnsafeBufferPointer<UInt8>) -> T?, table: String, id: String
+    ) throws -> T? {
+        try row.withUTF8(column) { bytes in
+            guard let bytes else { return nil }
+            if let value = fastPath(bytes) { return value }
+            do {
+                return try JSONDecoder().decode(T.self, from: Data(buffer: bytes))
+            } catch {
+                throw SessionStoreError.corruptValue(table: table, id: id, reason: "\(error)")
+            }
         }
     }
 }

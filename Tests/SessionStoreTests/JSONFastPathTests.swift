@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+
+@testable import SessionStore
+
+/// The fast path must agree with JSONDecoder on everything it accepts, and step aside on everything else.
+@Suite struct JSONFastPathTests {
+    func fast<T>(_ json: String, _ decode: (UnsafeBufferPointer<UInt8>) -> T?) -> T? {
+        var text = json
+        return text.withUTF8(decode)
+    }
+
+    static let partsDocuments: [String] = [
+        "[]",
+        #"[{"type":"text","content":"plain"}]"#,
+        #"[{"type":"thinking","content":"na\u00efve caf\u00e9 \ud83d\ude80 \"quoted\" \\ \/ \n\t\r\b\f"}]"#,
+        #"[{"type":"code","content":"print('hi')\n"}, {"type":"text","content":null}]"#,
+        #" [ { "type" : "tool_call" , "toolCall" : { "id" : "c1" , "type" : "function" , "function" : { "name" : "bash" , "arguments" : "{\"n\": 1}" } } } ] "#,
+        #"[{"type":"tool_result","toolResult":{"toolCallId":"c1","content":"ok","isError":false}}]"#,
+        #"[{"type":"tool_result","toolResult":{"toolCallId":"c1","content":"ok"}}]"#,
+        #"[{"type":"text","content":"x","futureField":[1,-2.5e3,true,null,{"a":{}}]}]"#,
+        "[{\"type\":\"text\",\"content\":\"日本語のテキスト עברית\"}]",
+    ]
+
+    @Test(arguments: partsDocuments)
+    func partsDecodeAsJSONDecoderDecodesThem(json: String) throws {
+        let reference = try JSONDecoder().decode([MessagePart].self, from: Data(json.utf8))
+        #expect(fast(json, JSONFastPath.parts) == reference)
+    }
+
+    static let refusedDocuments: [String] = [
+        "", "{}", "[", "[{}]", #"[{"type":"unknown"}]"#, #"[{"type":"text","content":5}]"#,
+        #"[{"type":"text"},]"#, #"[{"type":"text"}] x"#, #"[{"type":"text","content":"\ud83d"}]"#,
+        #"[{"type":"tool_call","toolCall":{"id":"c"}}]"#, #"[{"type":"text","content":"\q"}]"#,
+        "[{\"type\":\"text\",\"content\":\"raw\ncontrol\"}]", #"[{"type":"tool_result","toolResult":{"toolCallId":"c","content":"x","isError":"no"}}]"#,
+    ]
+
+    @Test(arguments: refusedDocuments)
+    func anythingElseIsLeftToJSONDecoder(json: String) {
+        #expect(fast(json, JSONFastPath.parts) == nil)
+    }
+
+    @Test func toolCallsDecodeAsJSONDecoderDecodesThem() throws {
+        let json = #"[{"id":"call_1","type":"function","function":{"name":"read_file","arguments":"{\"path\": \"a\"}"}}]"#
+        let reference = try JSONDecoder().decode([ToolCall].self, from: Data(json.utf8))
+        #expect(fast(json, JSONFastPath.toolCalls) == reference)
+        #expect(fast(#"[{"id":"c","type":"function"}]"#, JSONFastPath.toolCalls) == nil)
+    }
+
+    @Test func whatTheStoreWritesItReadsBackThroughTheFastPath() throws {
+        let parts = [
+            MessagePart(type: .thinking, content: "hmm \u{1F680} \"q\" \\ \u{0}"),
+            MessagePart(type: .toolCall, toolCall: ToolCall(id: "c", function: .init(name: "n", arguments: "{}"))),
+            MessagePart(type: .toolResult, toolResult: ToolResult(toolCallId: "c", content: "done", isError: true)),
+        ]
+        let stored = try #require(try JSONText.encode(parts))
+        #expect(fast(stored, JSONFastPath.parts) == parts)
+    }
+}

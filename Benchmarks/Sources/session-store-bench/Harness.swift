@@ -13,20 +13,6 @@ struct ResultRow {
 }
 
 enum Harness {
-    /// Seconds per call of `body`, over `iterations` calls after `warmup` calls.
-    static func secondsPerCall(iterations: Int, warmup: Int = 2, _ body: (Int) async throws -> Void) async throws -> Double {
-        for index in 0..<warmup {
-            try await body(-1 - index)
-        }
-        let clock = ContinuousClock()
-        let elapsed = try await clock.measure {
-            for index in 0..<iterations {
-                try await body(index)
-            }
-        }
-        return seconds(elapsed) / Double(iterations)
-    }
-
     static func seconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }

@@ -27,14 +27,33 @@ struct Scenarios {
         return stores
     }
 
-    /// Measures `body` on every store and fills a row.
+    /// Measures `body` on every store and fills a row; `prepare`, untimed, runs before each call. The stores
+    /// take turns call by call, so that what the machine is doing meanwhile (writeback of earlier files, other
+    /// processes) weighs on all of them alike.
     func row(
         _ scenario: String, _ stores: [(String, any BenchmarkedStore)], iterations: (String) -> Int, rows: Int? = nil,
+        warmups: Int = 2, prepare: (any BenchmarkedStore) async throws -> Void = { _ in },
         _ body: @escaping (any BenchmarkedStore, Int) async throws -> Void
     ) async throws -> ResultRow {
+        for (_, store) in stores {
+            for warmup in 0..<warmups {
+                try await prepare(store)
+                try await body(store, -1 - warmup)
+            }
+        }
+        var totals = Array(repeating: 0.0, count: stores.count)
+        let counts = stores.map { iterations($0.0) }
+        for iteration in 0..<(counts.max() ?? 0) {
+            for (index, (_, store)) in stores.enumerated() where iteration < counts[index] {
+                try await prepare(store)
+                let started = ContinuousClock.now
+                try await body(store, iteration)
+                totals[index] += Harness.seconds(ContinuousClock.now - started)
+            }
+        }
         var result = ResultRow(scenario: scenario, rows: rows)
-        for (name, store) in stores {
-            let seconds = try await Harness.secondsPerCall(iterations: iterations(name)) { index in try await body(store, index) }
+        for (index, (name, store)) in stores.enumerated() {
+            let seconds = totals[index] / Double(counts[index])
             switch name {
             case "ours": result.ours = seconds
             case "c": result.rawC = seconds
@@ -132,23 +151,13 @@ struct Scenarios {
             ) { store, _ in _ = try await store.fork("f\(length)") })
         }
 
-        // Reverting a fork to its middle: the fork is made outside the timed part by timing the pair minus a fork.
+        // Each call reverts a fresh fork of the session, made untimed just before.
         let middle = "f\(large)-m\(large / 2)"
-        var revert = ResultRow(scenario: "revert to the middle of a \(large)-message session")
-        for (name, store) in try await stores(template, legacy: nil) {
-            var total = 0.0
-            for _ in 0..<5 {
-                let fork = try await store.fork("f\(large)")
-                total += try await Harness.secondsPerCall(iterations: 1, warmup: 0) { _ in try await store.revert(fork, to: middle) }
-            }
-            switch name {
-            case "ours": revert.ours = total / 5
-            case "c": revert.rawC = total / 5
-            default: revert.grdb = total / 5
-            }
-            await store.close()
-        }
-        rows.append(revert)
+        var forks: [ObjectIdentifier: String] = [:]
+        rows.append(try await row(
+            "revert to the middle of a \(large)-message session", try await stores(template, legacy: nil),
+            iterations: { _ in 5 }, warmups: 1, prepare: { store in forks[ObjectIdentifier(store)] = try await store.fork("f\(large)") }
+        ) { store, _ in try await store.revert(forks[ObjectIdentifier(store)]!, to: middle) })
 
         let stores = try await self.stores(template, legacy: nil)
         rows.append(try await row(

@@ -80,9 +80,9 @@ final class RawCStore: BenchmarkedStore {
         self.store = store
     }
 
-    func nextId(_ prefix: String) -> String {
+    func nextId() -> String {
         counter += 1
-        return "\(prefix)-c\(counter)"
+        return Workload.ulidLengthId("C", counter)
     }
 
     func check(_ code: Int32, _ operation: String) throws {
@@ -93,7 +93,7 @@ final class RawCStore: BenchmarkedStore {
 
     func addMessage(session: String, withParts: Bool) async throws {
         try check(rawc_add_message(
-            store, workspace, session, nextId("raw"), "assistant", Workload.content, withParts ? Workload.partsJSON : nil, now()),
+            store, workspace, session, nextId(), "assistant", Workload.content, withParts ? Workload.partsJSON : nil, now()),
             "add")
     }
 
@@ -110,7 +110,7 @@ final class RawCStore: BenchmarkedStore {
     }
 
     func fork(_ session: String) async throws -> String {
-        let id = nextId("fork")
+        let id = nextId()
         try check(rawc_fork_session(store, workspace, session, id, now()), "fork")
         return id
     }
@@ -181,14 +181,14 @@ final class GRDBStore: BenchmarkedStore, @unchecked Sendable {
         }
     }
 
-    func nextId(_ prefix: String) -> String {
-        "\(prefix)-g\(counter.withLock { $0 += 1; return $0 })"
+    func nextId() -> String {
+        Workload.ulidLengthId("G", counter.withLock { $0 += 1; return $0 })
     }
 
     func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
     func addMessage(session: String, withParts: Bool) async throws {
-        let id = nextId("grdb")
+        let id = nextId()
         let now = now()
         let parts: String? = withParts
             ? String(decoding: try JSONEncoder().encode(Workload.parts), as: UTF8.self) : nil
@@ -275,7 +275,7 @@ final class GRDBStore: BenchmarkedStore, @unchecked Sendable {
     }
 
     func fork(_ original: String) async throws -> String {
-        let id = nextId("fork")
+        let id = nextId()
         let now = now()
         try await pool.write { [workspace] db in
             let source = try self.session(original, db)
@@ -336,7 +336,7 @@ final class JSONStrategyStore: BenchmarkedStore {
 
     func addMessage(session: String, withParts: Bool) async throws {
         counter += 1
-        let id = "json-\(counter)"
+        let id = Workload.ulidLengthId("J", counter)
         let now = now()
         workspace.messages[id] = SessionMessage(
             id: id, sessionId: session, role: .assistant, content: Workload.content, parts: withParts ? Workload.parts : nil,
@@ -363,7 +363,7 @@ final class JSONStrategyStore: BenchmarkedStore {
     func fork(_ session: String) async throws -> String {
         counter += 1
         guard var fork = workspace.sessions[session] else { throw BenchmarkError.sqlite(0, "no session") }
-        fork.id = "json-fork-\(counter)"
+        fork.id = Workload.ulidLengthId("J", counter)
         workspace.sessions[fork.id] = fork
         try save()
         return fork.id

@@ -21,6 +21,12 @@ enum Workload {
         return String(decoding: (try? encoder.encode(parts)) ?? Data(), as: UTF8.self)
     }()
 
+    /// An id as long as a ULID (26 characters), for the implementations that do not make ULIDs: id length
+    /// changes how much every index holds, so all sides must pay the same.
+    static func ulidLengthId(_ tag: Character, _ number: Int) -> String {
+        "01M89\(tag)" + String(format: "%020d", number)
+    }
+
     /// A session to create: its id, and how many messages it shows (with or without parts).
     struct SessionShape {
         let id: String

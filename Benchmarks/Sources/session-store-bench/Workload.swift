@@ -27,11 +27,13 @@ enum Workload {
         "01M89\(tag)" + String(format: "%020d", number)
     }
 
-    /// A session to create: its id, and how many messages it shows (with or without parts).
+    /// A session to create: its id, how many messages it shows (with or without parts), and how long each
+    /// message's content is.
     struct SessionShape {
         let id: String
         let messages: Int
         var withParts = false
+        var contentBytes = Workload.content.utf8.count
     }
 
     /// Writes `sessions` into a new database at `path`, in one transaction, and returns the legacy view of the
@@ -59,12 +61,13 @@ enum Workload {
                     let id = "\(shape.id)-m\(position)"
                     let role = position % 2 == 1 ? "user" : "assistant"
                     let parts: SQLiteValue = shape.withParts ? .text(partsJSON) : .null
-                    try insertMessage.execute([.text(id), .text(workspace), .text(shape.id), .text(role), .text(content), parts, .integer(clock)])
+                    let body = shape.contentBytes == content.utf8.count ? content : String(repeating: "b", count: shape.contentBytes)
+                    try insertMessage.execute([.text(id), .text(workspace), .text(shape.id), .text(role), .text(body), parts, .integer(clock)])
                     try link.execute([.text(shape.id), .integer(Int64(position)), .text(id)])
                     ids.append(id)
                     if legacyWorkspace != nil {
                         legacyWorkspace?.messages[id] = SessionMessage(
-                            id: id, sessionId: shape.id, role: position % 2 == 1 ? .user : .assistant, content: content,
+                            id: id, sessionId: shape.id, role: position % 2 == 1 ? .user : .assistant, content: body,
                             parts: shape.withParts ? Workload.parts : nil, createdAt: clock, updatedAt: clock, status: .completed)
                     }
                 }

@@ -2,9 +2,10 @@ import Foundation
 import SQLite
 import SessionStore
 
-// session-store-bench [--scale S] [--only NAME…]
+// session-store-bench [--scale S] [--only add,stream,read,list,fork,concurrent,import,memory]
 // Prints one Markdown table: SessionStore against raw C, GRDB and the JSON store's strategy, measured in this run.
-// Peak memory is measured in child processes of this executable (--rss-import N, --rss-serve N).
+// --scale multiplies every size (1 is the full run). Peak memory is measured in child processes of this
+// executable (--rss-import N, --rss-serve N).
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 func value(after flag: String) -> String? {

@@ -27,3 +27,33 @@ public struct MessageChanges: Sendable, Hashable {
     /// Streaming status.
     public var status: SessionMessage.Status?
 }
+
+extension SessionChanges {
+    init(of session: Session) {
+        self.init(title: session.title, parentId: session.parentId, model: session.model, agent: session.agent, revert: session.revert)
+    }
+
+    func apply(to session: inout Session) {
+        session.title = title
+        session.parentId = parentId
+        session.model = model
+        session.agent = agent
+        session.revert = revert
+    }
+}
+
+extension MessageChanges {
+    init(of message: SessionMessage) {
+        self.init(
+            content: message.content, parts: message.parts, toolCalls: message.toolCalls, toolCallId: message.toolCallId,
+            status: message.status)
+    }
+
+    func apply(to message: inout SessionMessage) {
+        message.content = content
+        message.parts = parts
+        message.toolCalls = toolCalls
+        message.toolCallId = toolCallId
+        message.status = status
+    }
+}

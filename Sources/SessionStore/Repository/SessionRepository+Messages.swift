@@ -75,15 +75,9 @@ extension SessionRepository {
                         "SELECT \(StoredRows.messageColumns) FROM messages m WHERE m.id = ?1 AND m.workspace_id = ?2"
                     ).first([.text(messageId), .text(workspaceId)], StoredRows.message)
                 else { return nil }
-                var changes = MessageChanges(
-                    content: message.content, parts: message.parts, toolCalls: message.toolCalls,
-                    toolCallId: message.toolCallId, status: message.status)
+                var changes = MessageChanges(of: message)
                 change(&changes)
-                message.content = changes.content
-                message.parts = changes.parts
-                message.toolCalls = changes.toolCalls
-                message.toolCallId = changes.toolCallId
-                message.status = changes.status
+                changes.apply(to: &message)
                 message.updatedAt = now
                 try connection.execute(
                     """

@@ -60,15 +60,9 @@ extension SessionRepository {
             let now = configuration.now()
             return try await database.write { [limits] connection in
                 guard var session = try StoredRows.session(sessionId, workspaceId: workspaceId, connection) else { return nil }
-                var changes = SessionChanges(
-                    title: session.title, parentId: session.parentId, model: session.model, agent: session.agent,
-                    revert: session.revert)
+                var changes = SessionChanges(of: session)
                 change(&changes)
-                session.title = changes.title
-                session.parentId = changes.parentId
-                session.model = changes.model
-                session.agent = changes.agent
-                session.revert = changes.revert
+                changes.apply(to: &session)
                 session.updatedAt = now
                 try StoredRows.checkSession(session, limits: limits)
                 try StoredRows.checkParent(session.parentId, of: sessionId, workspaceId: workspaceId, connection)

@@ -14,7 +14,7 @@ public final class Connection {
 
     let handle: OpaquePointer
     private var statements: [String: Statement] = [:]
-    private var isOpen = true
+    private(set) var isOpen = true
     private var checkpointHook: Unmanaged<CheckpointHook>?
     private var statementProfiler: Unmanaged<StatementProfiler>?
     var savepointDepth = 0

@@ -33,11 +33,16 @@ public final class SerialConnection: Sendable {
     /// - Throws: what `body` throws; `CancellationError` when the task is cancelled; ``SQLiteError`` with
     ///   code `.misuse` after ``close()``.
     public func run<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        // Work submitted before close() still runs; work submitted after it is refused here.
+        guard !isClosed.withLock({ $0 }) else {
+            throw SQLiteError(code: .misuse, message: "the database is closed")
+        }
         let job = Job()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 queue.async {
-                    guard !self.isClosed.withLock({ $0 }) else {
+                    // A job that raced past the check above finds the connection gone: refuse it too.
+                    guard self.connection.isOpen else {
                         continuation.resume(throwing: SQLiteError(code: .misuse, message: "the database is closed"))
                         return
                     }
@@ -60,7 +65,7 @@ public final class SerialConnection: Sendable {
         }
     }
 
-    /// Waits for the jobs already submitted, then closes the connection. Later jobs fail with `.misuse`.
+    /// Lets the jobs already submitted finish, then closes the connection. Later jobs fail with `.misuse`.
     public func close() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             isClosed.withLock { $0 = true }

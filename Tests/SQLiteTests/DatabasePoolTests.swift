@@ -111,4 +111,30 @@ import Testing
         let check = try Connection(location: .file(path), options: ConnectionOptions(access: .readOnly))
         #expect(try check.prepare("SELECT count(*) FROM t").first { $0.int64(0) } == 1)
     }
+
+    @Test func workSubmittedBeforeCloseStillRuns() async throws {
+        let path = directory.file("pool.sqlite")
+        let serial = try SerialConnection(location: .file(path), label: "test")
+        let gate = DispatchSemaphore(value: 0)
+        // The first job holds the queue, so the others are still waiting in it when close() is called.
+        async let first: Void = serial.run { _ in gate.wait() }
+        var queued: [Task<Int64?, any Error>] = []
+        for value in 1...5 {
+            queued.append(Task { try await serial.run { try $0.prepare("SELECT \(value)").first { $0.int64(0) } } })
+        }
+        // Time for the five tasks to submit their jobs (there is no way to watch a dispatch queue fill up).
+        try await Task.sleep(for: .milliseconds(500))
+        async let closing: Void = serial.close()
+        gate.signal()
+        try await first
+        await closing
+        var results: [Int64?] = []
+        for task in queued {
+            results.append(try await task.value)
+        }
+        #expect(results == [1, 2, 3, 4, 5])
+        await #expect(throws: SQLiteError.self) {
+            try await serial.run { _ in }
+        }
+    }
 }

@@ -71,11 +71,11 @@ import TestSupport
         bytes.replaceSubrange(4096..<8192, with: Data(repeating: 0xA5, count: 4096))
         try bytes.write(to: URL(fileURLWithPath: path))
 
-        await #expect(throws: (any Error).self) {
-            let reopened = try await SessionRepository(path: path)
-            _ = try await reopened.getSessionMessages(workspaceId: workspace, sessionId: session.id)
-            _ = try await reopened.listSessions(workspaceId: workspace)
+        // Page 2 holds schema_migrations, which opening reads: the damage is found at open.
+        let error = await #expect(throws: SQLiteError.self) {
+            try await SessionRepository(path: path)
         }
+        #expect(error?.resultCode == .corrupt)
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == bytes)
     }
 

@@ -148,3 +148,24 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: database))
     }
 }
+
+@Suite struct HandMadeLegacyTests {
+    @Test func aSessionIdStoredUnderTwoKeysIsImportedOnce() async throws {
+        let directory = try TemporaryDirectory()
+        let workspace = directory.file("legacy/ws-dup")
+        try FileManager.default.createDirectory(atPath: workspace, withIntermediateDirectories: true)
+        let json = """
+            {"sessions": {
+               "a": {"id": "s1", "workspaceId": "ws-dup", "title": "one", "parentId": null, "createdAt": 1, "updatedAt": 1, "messageIds": ["m1"]},
+               "s1": {"id": "s1", "workspaceId": "ws-dup", "title": "two", "parentId": null, "createdAt": 1, "updatedAt": 1, "messageIds": []}},
+             "messages": {"m1": {"id": "m1", "sessionId": "s1", "role": "user", "content": "hi", "createdAt": 1, "updatedAt": 1}}}
+            """
+        try Data(json.utf8).write(to: URL(fileURLWithPath: workspace + "/sessions.json"))
+        let database = directory.file("db.sqlite")
+        let (result, report) = try await Tool.json(ImportReport.self, "import", directory.file("legacy"), "--db", database)
+        #expect(result.status != 0, "a skipped session is data left out")
+        #expect(report.workspaces.first?.sessionsImported == 1)
+        #expect(report.allAnomalies.contains { $0.kind == .invalidEntry && $0.detail.contains("a second session with id s1") })
+        #expect(try count("SELECT count(*) FROM session_messages WHERE session_id = 's1'", in: database) == 1)
+    }
+}

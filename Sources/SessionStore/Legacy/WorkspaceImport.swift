@@ -139,6 +139,7 @@ struct WorkspaceImport: Sendable {
     /// The sessions fit to import, and how many were not.
     private func validSessions(note: (ImportAnomaly.Kind, String?, String) -> Void) -> ([Session], Int) {
         var valid: [Session] = []
+        var ids: Set<String> = []
         var skipped = 0
         for (key, entry) in content.sessions.sorted(by: { $0.key < $1.key }) {
             switch entry {
@@ -148,6 +149,11 @@ struct WorkspaceImport: Sendable {
             case .valid(var session):
                 if session.id != key {
                     note(.keyMismatch, key, "session stored under \(key) has id \(session.id); used \(session.id)")
+                }
+                guard ids.insert(session.id).inserted else {
+                    note(.invalidEntry, key, "a second session with id \(session.id); skipped")
+                    skipped += 1
+                    continue
                 }
                 if session.workspaceId != workspaceId {
                     note(.workspaceMismatch, session.id, "the file says workspace \(session.workspaceId); imported into \(workspaceId), the folder's name")

@@ -90,8 +90,8 @@ public struct LegacyExporter: Sendable {
         guard descriptor >= 0 else { throw fail(temporary) }
         let complete = data.withUnsafeBytes { bytes in
             var offset = 0
-            while offset < bytes.count {
-                let count = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            while let start = bytes.baseAddress, offset < bytes.count {
+                let count = write(descriptor, start + offset, bytes.count - offset)
                 if count < 0 { return false }
                 offset += count
             }

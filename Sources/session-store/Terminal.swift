@@ -61,9 +61,12 @@ enum Terminal {
         return try Connection(location: .file(path), options: options)
     }
 
-    /// Runs `body` with a repository on an existing database, and closes it whatever happens.
+    /// Runs `body` with a repository on an existing database whose schema is current, and closes it whatever
+    /// happens. The verbs that use it only read, so they never migrate a database behind the operator's back.
     static func withRepository<T>(_ path: String, _ body: (SessionRepository) async throws -> T) async throws -> T {
-        try requireDatabase(path)
+        guard try Migrator().status(of: openReadOnly(path)).isUpToDate else {
+            throw ToolError("\(path) needs `session-store migrate` first")
+        }
         let repository = try await SessionRepository(path: path)
         do {
             let result = try await body(repository)

@@ -110,6 +110,20 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: database))
     }
 
+    @Test func listAndExportRefuseADatabaseThatNeedsMigrating() async throws {
+        // A database made by the shell from an older schema: here, one that has no migration recorded at all.
+        let connection = try writableConnection()
+        try connection.execute("CREATE TABLE unrelated (n INTEGER)")
+        connection.close()
+        let before = try Data(contentsOf: URL(fileURLWithPath: database))
+        for verb in [["list", "--workspace", "w"], ["export", directory.file("out")]] {
+            let result = try await runProcess(Tool.executable, verb + ["--db", database])
+            #expect(result.status != 0)
+            #expect(result.standardError == "session-store: \(database) needs `session-store migrate` first\n")
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: database)) == before)
+    }
+
     @Test func statsAndListDescribeTheStore() async throws {
         #expect(try await Tool.run("import", Legacy.sample.path, "--db", database).status == 0)
         let (_, statistics) = try await Tool.json(StoreStatistics.self, "stats", "--db", database)

@@ -26,7 +26,8 @@ struct WorkspaceImport: Sendable {
         report.sessionsSkipped += invalidSessions
         let listed = Set(sessions.flatMap(\.messageIds))
 
-        var orphans = messages.values.filter { !listed.contains($0.id) }.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+        var orphans = messages.values.map(\.message).filter { !listed.contains($0.id) }
+            .sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
         if recoverOrphans, !orphans.isEmpty {
             let recovered = Session(
                 id: Self.recoveredSessionId(for: workspaceId), workspaceId: workspaceId, title: "Recovered messages",
@@ -95,7 +96,7 @@ struct WorkspaceImport: Sendable {
         for session in imported {
             for (offset, messageId) in session.messageIds.enumerated() {
                 if let message = messages[messageId] {
-                    try insertMessage.execute(try StoredRows.messageArguments(message, workspaceId: workspaceId, limits: limits))
+                    try insertMessage.execute(message.arguments)
                     report.messagesImported += connection.changes
                 }
                 try link.execute([.text(session.id), .integer(Int64(offset + 1)), .text(messageId)])
@@ -113,8 +114,14 @@ struct WorkspaceImport: Sendable {
         return report
     }
 
-    private func validMessages(note: (ImportAnomaly.Kind, String?, String) -> Void) -> [String: SessionMessage] {
-        var valid: [String: SessionMessage] = [:]
+    /// A message fit to import, with the values its row will hold.
+    private struct ValidMessage {
+        let message: SessionMessage
+        let arguments: [SQLiteValue]
+    }
+
+    private func validMessages(note: (ImportAnomaly.Kind, String?, String) -> Void) -> [String: ValidMessage] {
+        var valid: [String: ValidMessage] = [:]
         for (key, entry) in content.messages.sorted(by: { $0.key < $1.key }) {
             switch entry {
             case .invalid(let reason):
@@ -126,8 +133,8 @@ struct WorkspaceImport: Sendable {
                 do {
                     try limits.checkIdentifier(message.id, "message id")
                     try limits.checkIdentifier(message.sessionId, "message sessionId")
-                    _ = try StoredRows.messageArguments(message, workspaceId: workspaceId, limits: limits)
-                    valid[message.id] = message
+                    let arguments = try StoredRows.messageArguments(message, workspaceId: workspaceId, limits: limits)
+                    valid[message.id] = ValidMessage(message: message, arguments: arguments)
                 } catch {
                     note(.invalidEntry, message.id, "message skipped: \(error)")
                 }

@@ -20,6 +20,9 @@ import Testing
         #"[{"type":"tool_result","toolResult":{"toolCallId":"c1","content":"ok"}}]"#,
         #"[{"type":"text","content":"x","futureField":[1,-2.5e3,true,null,{"a":{}}]}]"#,
         "[{\"type\":\"text\",\"content\":\"日本語のテキスト עברית\"}]",
+        #"[{"type":"tool_call","toolCall":{"id":"c","extra":{"deep":[[],{}]},"type":"function","function":{"name":"n","arguments":"","more":1}}}]"#,
+        #"[{"type":"tool_result","toolResult":{"toolCallId":"c","content":"","isError":null}}]"#,
+        #"[{"type":"text","content":"first","content":"second"}]"#,
     ]
 
     @Test(arguments: partsDocuments)
@@ -32,6 +35,8 @@ import Testing
         "", "{}", "[", "[{}]", #"[{"type":"unknown"}]"#, #"[{"type":"text","content":5}]"#,
         #"[{"type":"text"},]"#, #"[{"type":"text"}] x"#, #"[{"type":"text","content":"\ud83d"}]"#,
         #"[{"type":"tool_call","toolCall":{"id":"c"}}]"#, #"[{"type":"text","content":"\q"}]"#,
+        #"[{"typ\u0065":"text"}]"#,
+        #"[{"type":"text","a":1,"b":2,"c":3,"d":4,"e":5,"f":6,"g":7,"h":8}]"#,
         "[{\"type\":\"text\",\"content\":\"raw\ncontrol\"}]", #"[{"type":"tool_result","toolResult":{"toolCallId":"c","content":"x","isError":"no"}}]"#,
     ]
 

@@ -124,16 +124,26 @@ private struct Parser {
     }
 
     /// Reads an object, handing each key (its raw bytes) to `field`, which reads or skips the value; false when
-    /// the object or a field is not what was expected.
+    /// the object or a field is not what was expected. A repeated key's value is skipped: JSONDecoder keeps the
+    /// first. Objects of more than eight keys are left to JSONDecoder, so that the keys seen fit on the stack.
     mutating func object(_ field: (inout Parser, UnsafeBufferPointer<UInt8>) -> Bool) -> Bool {
         guard consume(UInt8(ascii: "{")) else { return false }
         if consume(UInt8(ascii: "}")) { return true }
-        repeat {
-            guard let key = plainKey(), consume(UInt8(ascii: ":")) else { return false }
-            skipWhitespace()
-            guard field(&self, key) else { return false }
-        } while consume(UInt8(ascii: ","))
-        return consume(UInt8(ascii: "}"))
+        return withUnsafeTemporaryAllocation(of: UnsafeBufferPointer<UInt8>.self, capacity: 8) { seen in
+            var count = 0
+            repeat {
+                guard let key = plainKey(), consume(UInt8(ascii: ":")), count < seen.count else { return false }
+                skipWhitespace()
+                if seen[..<count].contains(where: { spells($0, key) }) {
+                    guard skipValue() else { return false }
+                    continue
+                }
+                seen[count] = key
+                count += 1
+                guard field(&self, key) else { return false }
+            } while consume(UInt8(ascii: ","))
+            return consume(UInt8(ascii: "}"))
+        }
     }
 
     /// Reads `null` into nil, or a value with `read`.
@@ -287,6 +297,12 @@ private struct Parser {
 
 /// Whether a key's bytes spell `text`.
 private func spells(_ key: UnsafeBufferPointer<UInt8>, _ text: StaticString) -> Bool {
-    guard key.count == text.utf8CodeUnitCount, let start = key.baseAddress else { return false }
-    return memcmp(start, text.utf8Start, key.count) == 0
+    spells(key, UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+}
+
+/// Whether two keys have the same bytes.
+private func spells(_ key: UnsafeBufferPointer<UInt8>, _ other: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard key.count == other.count else { return false }
+    guard let start = key.baseAddress, let otherStart = other.baseAddress else { return true }
+    return memcmp(start, otherStart, key.count) == 0
 }

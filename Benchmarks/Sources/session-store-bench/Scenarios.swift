@@ -157,7 +157,7 @@ struct Scenarios {
                                  ("big\(large)", "\(large)-message session of 16 KiB messages")] {
             let stores = try await self.stores(template, legacy: legacy)
             rows.append(try await row(
-                "forkSession of a \(label)", stores, iterations: { $0 == "json" ? 3 : 10 }
+                "forkSession of a \(label)", stores, iterations: { $0 == "json" ? 3 : (session == "f\(small)" ? 50 : 10) }
             ) { store, _ in _ = try await store.fork(session) })
         }
 

@@ -41,13 +41,9 @@ public final class DatabasePool: Sendable {
         location: DatabaseLocation, options: ConnectionOptions = ConnectionOptions(), readerCount: Int = 4,
         slowStatements: SlowStatementObserver? = nil
     ) async throws -> DatabasePool {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result {
-                    try DatabasePool(location: location, options: options, readerCount: readerCount, slowStatements: slowStatements)
-                })
-            }
-        }
+        try await DispatchQueue.global().result {
+            Result { try DatabasePool(location: location, options: options, readerCount: readerCount, slowStatements: slowStatements) }
+        }.get()
     }
 
     /// Runs `body` in a `BEGIN IMMEDIATE` transaction on the writer: committed when it returns, rolled back

@@ -39,30 +39,26 @@ public final class SerialConnection: Sendable {
         }
         let job = Job()
         return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { continuation in
-                queue.async {
-                    // A job that raced past the check above finds the connection gone: refuse it too.
-                    guard self.connection.isOpen else {
-                        continuation.resume(throwing: SQLiteError(code: .misuse, message: "the database is closed"))
-                        return
+            await queue.result {
+                // A job that raced past the check above finds the connection gone: refuse it too.
+                guard self.connection.isOpen else {
+                    return .failure(SQLiteError(code: .misuse, message: "the database is closed"))
+                }
+                guard job.start() else {
+                    return .failure(CancellationError())
+                }
+                let result = Result { try body(self.connection) }
+                let wasCancelled = job.finish()
+                return result.mapError { error in
+                    if wasCancelled, let error = error as? SQLiteError, error.resultCode == .interrupt {
+                        return CancellationError()
                     }
-                    guard job.start() else {
-                        continuation.resume(throwing: CancellationError())
-                        return
-                    }
-                    let result = Result { try body(self.connection) }
-                    let wasCancelled = job.finish()
-                    continuation.resume(with: result.mapError { error in
-                        if wasCancelled, let error = error as? SQLiteError, error.resultCode == .interrupt {
-                            return CancellationError()
-                        }
-                        return error
-                    })
+                    return error
                 }
             }
         } onCancel: {
             job.cancel(interrupting: self.connection)
-        }
+        }.get()
     }
 
     /// Lets the jobs already submitted finish, then closes the connection. Later jobs fail with `.misuse`.

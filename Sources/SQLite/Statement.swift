@@ -13,15 +13,27 @@ public final class Statement {
 
     init(connection: OpaquePointer, sql: String) throws(SQLiteError) {
         var handle: OpaquePointer?
-        var tail: UnsafePointer<CChar>?
-        let code = sql.withCString { sqlite3_prepare_v3(connection, $0, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &handle, &tail) }
+        var holdsAnotherStatement = false
+        let code = sql.withCString { text in
+            var tail: UnsafePointer<CChar>?
+            let code = sqlite3_prepare_v3(connection, text, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &handle, &tail)
+            // The tail points into `text`, which lives only inside this closure. What follows the first statement
+            // may be whitespace or comments, which compile to nothing, or another statement.
+            if code == SQLITE_OK, let tail, tail.pointee != 0 {
+                var next: OpaquePointer?
+                let nextCode = sqlite3_prepare_v3(connection, tail, -1, 0, &next, nil)
+                holdsAnotherStatement = nextCode != SQLITE_OK || next != nil
+                sqlite3_finalize(next)
+            }
+            return code
+        }
         guard code == SQLITE_OK else {
             throw SQLiteError(code: code, connection: connection, sql: sql)
         }
         guard let handle else {
             throw SQLiteError(code: .misuse, message: "the SQL holds no statement", sql: sql)
         }
-        if let tail, tail.pointee != 0, !String(cString: tail).allSatisfy(\.isWhitespace) {
+        if holdsAnotherStatement {
             sqlite3_finalize(handle)
             throw SQLiteError(code: .misuse, message: "the SQL holds more than one statement", sql: sql)
         }

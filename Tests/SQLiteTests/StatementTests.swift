@@ -63,6 +63,9 @@ import Testing
             try connection.prepare("DELETE FROM t; DROP TABLE t")
         }
         #expect(error?.resultCode == .misuse)
+        #expect(throws: SQLiteError.self) {
+            try connection.prepare("SELECT 1; not sql at all")
+        }
         #expect(try connection.prepare("SELECT count(*) FROM t").first { $0.int64(0) } == 0)
     }
 
@@ -104,5 +107,19 @@ import Testing
             try connection.execute("SELECT 1")
         }
         #expect(error?.resultCode == .misuse)
+    }
+}
+
+@Suite struct StatementPreparationTests {
+    /// Short SQL is handed to SQLite in a buffer that lives only while it prepares; reading what follows the
+    /// statement after that point read freed memory, and once in a while refused a valid statement as two. Under
+    /// the thread sanitizer (in CI) the old code failed this within a few thousand preparations.
+    @Test func shortStatementsAlwaysPrepareAsOne() throws {
+        let connection = try Connection(location: .inMemory)
+        for sql in ["BEGIN", "COMMIT", "SELECT 1", "SELECT 1;", "SELECT 1; -- note", "SELECT 1;\n  "] {
+            for _ in 0..<2_000 {
+                _ = try connection.prepare(sql)
+            }
+        }
     }
 }

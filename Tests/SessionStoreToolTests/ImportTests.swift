@@ -27,8 +27,7 @@ import TestSupport
         #expect(try Legacy.fingerprint(Legacy.sample) == before)
 
         let exported = directory.file("exported")
-        let export = try await Tool.run("export", exported, "--db", database)
-        #expect(export.status == 0, "\(export.standardError)")
+        try await Tool.succeed("export", exported, "--db", database)
         for (relative, original) in before {
             var expected = try JSONSerialization.jsonObject(with: original) as! [String: Any]
             let messages = expected["messages"] as! [String: Any]
@@ -44,10 +43,10 @@ import TestSupport
     }
 
     @Test func rerunningAnImportChangesNothing() async throws {
-        #expect(try await Tool.run("import", Legacy.sample.path, "--db", database).status == 0)
+        try await Tool.succeed("import", Legacy.sample.path, "--db", database)
         let first = try snapshot(database)
         let (result, report) = try await Tool.json(ImportReport.self, "import", Legacy.sample.path, "--db", database)
-        #expect(result.status == 0)
+        #expect(result.status == 0, "\(result.standardError)")
         #expect(report.workspaces.map(\.sessionsImported).reduce(0, +) == 0)
         #expect(report.workspaces.map(\.sessionsAlreadyPresent).reduce(0, +) == 10)
         #expect(try snapshot(database) == first)
@@ -55,12 +54,12 @@ import TestSupport
 
     @Test func aDryRunReportsWithoutWriting() async throws {
         let (result, report) = try await Tool.json(ImportReport.self, "import", Legacy.sample.path, "--db", database, "--dry-run")
-        #expect(result.status == 0)
+        #expect(result.status == 0, "\(result.standardError)")
         #expect(report.dryRun)
         #expect(report.workspaces.map(\.sessionsImported).reduce(0, +) == 10)
         #expect(!FileManager.default.fileExists(atPath: database))
 
-        #expect(try await Tool.run("import", Legacy.sample.path, "--db", database).status == 0)
+        try await Tool.succeed("import", Legacy.sample.path, "--db", database)
         let imported = try snapshot(database)
         let (_, again) = try await Tool.json(ImportReport.self, "import", Legacy.damaged.path, "--db", database, "--dry-run")
         #expect(again.workspaces.contains { $0.workspaceId == "ws-oddities" && $0.sessionsImported > 0 })
@@ -92,7 +91,7 @@ import TestSupport
         #expect(copy?.anomalies.filter { $0.kind == .sessionInOtherWorkspace }.count == 5)
         #expect(try count("SELECT count(*) FROM sessions WHERE workspace_id = 'ws-7-0'", in: database) == 5)
         #expect(try count("SELECT count(*) FROM sessions WHERE workspace_id IN ('ws-7-0-copy', 'ws-truncated', 'ws-empty', 'ws-nul')", in: database) == 0)
-        #expect(try await Tool.run("check", "--db", database).status == 0)
+        try await Tool.succeed("check", "--db", database)
     }
 
     @Test func oddities() async throws {
@@ -105,7 +104,7 @@ import TestSupport
         let cleared = report.allAnomalies.first { $0.kind == .missingParent }!
         #expect(try count("SELECT count(*) FROM sessions WHERE id = '\(cleared.id!)' AND parent_id IS NULL", in: database) == 1)
         #expect(try count("SELECT count(*) FROM messages WHERE id = '01M8862N5Z0RPHAN0000000000'", in: database) == 0)
-        #expect(try await Tool.run("check", "--db", database).status == 0)
+        try await Tool.succeed("check", "--db", database)
 
         let (recovered, recoveredReport) = try await Tool.json(ImportReport.self, "import", legacy, "--db", database, "--recover-orphans")
         #expect(recovered.status == 0, "\(recovered.standardOutput)")

@@ -18,9 +18,9 @@ import TestSupport
     }
 
     @Test func exportRefusesToOverwriteWithoutForce() async throws {
-        #expect(try await Tool.run("import", Legacy.sample.path, "--db", database).status == 0)
+        try await Tool.succeed("import", Legacy.sample.path, "--db", database)
         let exported = directory.file("exported")
-        #expect(try await Tool.run("export", exported, "--db", database).status == 0)
+        try await Tool.succeed("export", exported, "--db", database)
         let file = exported + "/ws-7-0/sessions.json"
         try Data("keep me".utf8).write(to: URL(fileURLWithPath: file))
 
@@ -29,7 +29,7 @@ import TestSupport
         #expect(refused.standardError.contains("exists; pass --force"))
         #expect(try Data(contentsOf: URL(fileURLWithPath: file)) == Data("keep me".utf8))
 
-        #expect(try await Tool.run("export", exported, "--db", database, "--force").status == 0)
+        try await Tool.succeed("export", exported, "--db", database, "--force")
         #expect(try LegacyWorkspace(jsonData: Data(contentsOf: URL(fileURLWithPath: file))).sessions.count == 5)
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: exported + "/ws-7-0")
         #expect(leftovers == ["sessions.json"])
@@ -50,12 +50,11 @@ import TestSupport
 
     @Test func migrateCreatesUpgradesAndReports() async throws {
         let (pendingResult, pending) = try await Tool.json(StatusListing.self, "migrate", "--db", database, "--status")
-        #expect(pendingResult.status == 0)
+        #expect(pendingResult.status == 0, "\(pendingResult.standardError)")
         #expect(pending.applied.isEmpty && pending.pending.map(\.version) == Migration.bundled.map(\.version))
         #expect(!FileManager.default.fileExists(atPath: database))
 
-        let migrated = try await Tool.run("migrate", "--db", database)
-        #expect(migrated.status == 0)
+        let migrated = try await Tool.succeed("migrate", "--db", database)
         #expect(migrated.standardOutput.contains("applied 0001_create_sessions"))
         #expect(try await Tool.run("migrate", "--db", database).standardOutput.contains("is up to date"))
         let (_, status) = try await Tool.json(StatusListing.self, "migrate", "--db", database, "--status")
@@ -69,9 +68,8 @@ import TestSupport
     }
 
     @Test func checkNamesEachViolation() async throws {
-        #expect(try await Tool.run("import", Legacy.sample.path, "--db", database).status == 0)
-        let healthy = try await Tool.run("check", "--db", database)
-        #expect(healthy.status == 0)
+        try await Tool.succeed("import", Legacy.sample.path, "--db", database)
+        let healthy = try await Tool.succeed("check", "--db", database)
         #expect(healthy.standardOutput.hasPrefix("ok:"))
 
         // Break the invariants the way a hand edit in the shell could.
@@ -125,7 +123,7 @@ import TestSupport
     }
 
     @Test func statsAndListDescribeTheStore() async throws {
-        #expect(try await Tool.run("import", Legacy.sample.path, "--db", database).status == 0)
+        try await Tool.succeed("import", Legacy.sample.path, "--db", database)
         let (_, statistics) = try await Tool.json(StoreStatistics.self, "stats", "--db", database)
         #expect(statistics.workspaces == 2 && statistics.sessions == 10 && statistics.messages == 25)
         #expect(statistics.sharedMessages == (try count(
@@ -163,7 +161,7 @@ import TestSupport
         let result = try await Tool.run("backup", copy, "--db", database)
         try await writer.value
         #expect(result.status == 0, "\(result.standardError)")
-        #expect(try await Tool.run("check", "--db", copy).status == 0)
+        try await Tool.succeed("check", "--db", copy)
         let copied = try count("SELECT count(*) FROM session_messages", in: copy)
         #expect(copied >= 200 && copied <= 400)
         #expect(try count("SELECT count(*) FROM messages", in: copy) == copied)

@@ -2,6 +2,7 @@ import Foundation
 import SQLite
 import SessionStore
 import TestSupport
+import Testing
 
 /// Runs the built `session-store` executable, as an operator would.
 enum Tool {
@@ -9,6 +10,17 @@ enum Tool {
 
     static func run(_ arguments: String...) async throws -> ProcessResult {
         try await runProcess(executable, arguments)
+    }
+
+    /// Runs a verb that must succeed; a failure is recorded with what the tool said on standard error.
+    @discardableResult
+    static func succeed(_ arguments: String..., sourceLocation: SourceLocation = #_sourceLocation) async throws -> ProcessResult {
+        let result = try await runProcess(executable, arguments)
+        if result.status != 0 {
+            Issue.record("session-store \(arguments.joined(separator: " ")) exited \(result.status): \(result.standardError)",
+                sourceLocation: sourceLocation)
+        }
+        return result
     }
 
     /// Runs with `--json` and decodes what was printed.

@@ -23,11 +23,15 @@ public struct ProcessResult: Sendable {
 /// Runs `executable` with `arguments` to completion, capturing both outputs. The waiting happens on a dispatch
 /// thread, so that tests running subprocesses side by side do not starve Swift's cooperative thread pool.
 public func runProcess(_ executable: URL, _ arguments: [String], in directory: URL? = nil) async throws -> ProcessResult {
-    try await withCheckedThrowingContinuation { continuation in
+    // The result crosses through a lock, which the thread sanitizer sees, rather than through the continuation.
+    let outcome = Handover<Result<ProcessResult, any Error>>()
+    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
         DispatchQueue.global().async {
-            continuation.resume(with: Result { try runProcessBlocking(executable, arguments, in: directory) })
+            outcome.set(Result { try runProcessBlocking(executable, arguments, in: directory) })
+            continuation.resume()
         }
     }
+    return try outcome.get()!.get()
 }
 
 private func runProcessBlocking(_ executable: URL, _ arguments: [String], in directory: URL?) throws -> ProcessResult {
@@ -42,7 +46,7 @@ private func runProcessBlocking(_ executable: URL, _ arguments: [String], in dir
     process.standardInput = FileHandle.nullDevice
     try process.run()
     // Read both pipes while the process runs, so that neither fills up and blocks it.
-    let errorData = CollectedData()
+    let errorData = Handover<Data>()
     let group = DispatchGroup()
     DispatchQueue.global().async(group: group) {
         errorData.set(error.fileHandleForReading.readDataToEndOfFile())
@@ -52,13 +56,14 @@ private func runProcessBlocking(_ executable: URL, _ arguments: [String], in dir
     process.waitUntilExit()
     return ProcessResult(
         status: process.terminationStatus, standardOutput: String(decoding: outputData, as: UTF8.self),
-        standardError: String(decoding: errorData.get(), as: UTF8.self))
+        standardError: String(decoding: errorData.get() ?? Data(), as: UTF8.self))
 }
 
-private final class CollectedData: @unchecked Sendable {
+/// A value handed from one thread to another under a lock.
+private final class Handover<Value>: @unchecked Sendable {
     private let lock = NSLock()
-    private var data = Data()
+    private var value: Value?
 
-    func set(_ value: Data) { lock.withLock { data = value } }
-    func get() -> Data { lock.withLock { data } }
+    func set(_ newValue: Value) { lock.withLock { value = newValue } }
+    func get() -> Value? { lock.withLock { value } }
 }

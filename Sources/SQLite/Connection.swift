@@ -47,7 +47,8 @@ public final class Connection {
             try setUp()
         } catch {
             close()
-            throw error
+            // Name the file: "file is not a database" alone does not say which.
+            throw SQLiteError(code: error.extendedResultCode, message: "\(path): \(error.message)", sql: error.sql)
         }
     }
 

@@ -58,6 +58,7 @@ import Testing
             try Connection(location: .file(path))
         }
         #expect(error?.resultCode == .notADatabase)
+        #expect(error?.message == "\(path): file is not a database")
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == bytes)
         #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
     }

@@ -62,3 +62,34 @@ import Testing
         #expect(fast(stored, JSONFastPath.parts) == parts)
     }
 }
+
+@Suite struct JSONFastPathRandomTests {
+    /// Strings with what JSON escapes and what UTF-8 spreads over several bytes.
+    static func randomText(_ generator: inout some RandomNumberGenerator) -> String {
+        let pieces = ["a", "Z", " ", "\"", "\\", "/", "\n", "\t", "\r", "\u{0}", "\u{1F}", "\u{7F}", "é", "日本", "🚀", "\u{FEFF}", "{}", "[,]", "null"]
+        return (0..<Int.random(in: 0...12, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+    }
+
+    @Test func whateverTheStoreWritesReadsBackEqual() throws {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<500 {
+            let parts = (0..<Int.random(in: 0...4, using: &generator)).map { _ -> MessagePart in
+                let call = ToolCall(
+                    id: Self.randomText(&generator), type: "function",
+                    function: .init(name: Self.randomText(&generator), arguments: Self.randomText(&generator)))
+                let result = ToolResult(
+                    toolCallId: Self.randomText(&generator), content: Self.randomText(&generator),
+                    isError: [nil, true, false].randomElement(using: &generator)!)
+                return MessagePart(
+                    type: MessagePart.Kind.allCases.randomElement(using: &generator)!,
+                    content: Bool.random(using: &generator) ? Self.randomText(&generator) : nil,
+                    toolCall: Bool.random(using: &generator) ? call : nil,
+                    toolResult: Bool.random(using: &generator) ? result : nil)
+            }
+            var stored = try #require(try JSONText.encode(parts))
+            let decoded = stored.withUTF8(JSONFastPath.parts)
+            #expect(decoded == parts, "\(stored)")
+            #expect(decoded == (try JSONDecoder().decode([MessagePart].self, from: Data(stored.utf8))))
+        }
+    }
+}

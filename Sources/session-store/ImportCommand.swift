@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import SQLite
 import SessionStore
 
 struct ImportCommand: AsyncParsableCommand {
@@ -65,8 +64,7 @@ struct ImportCommand: AsyncParsableCommand {
     private func openRepository() async throws -> SessionRepository {
         guard dryRun else { return try await SessionRepository(path: database.path) }
         guard FileManager.default.fileExists(atPath: database.path) else { return try await SessionRepository.inMemory() }
-        let status = try Migrator().status(of: try Terminal.openReadOnly(database.path))
-        guard status.isUpToDate else {
+        guard try Terminal.schemaIsCurrent(database.path) else {
             throw ToolError("\(database.path) needs `session-store migrate` first; a dry run writes nothing")
         }
         return try await SessionRepository(path: database.path)

@@ -61,10 +61,15 @@ enum Terminal {
         return try Connection(location: .file(path), options: options)
     }
 
+    /// Whether the existing database at `path` has every migration of this build (read without writing).
+    static func schemaIsCurrent(_ path: String) throws -> Bool {
+        try Migrator().status(of: openReadOnly(path)).isUpToDate
+    }
+
     /// Runs `body` with a repository on an existing database whose schema is current, and closes it whatever
     /// happens. The verbs that use it only read, so they never migrate a database behind the operator's back.
     static func withRepository<T>(_ path: String, _ body: (SessionRepository) async throws -> T) async throws -> T {
-        guard try Migrator().status(of: openReadOnly(path)).isUpToDate else {
+        guard try schemaIsCurrent(path) else {
             throw ToolError("\(path) needs `session-store migrate` first")
         }
         let repository = try await SessionRepository(path: path)

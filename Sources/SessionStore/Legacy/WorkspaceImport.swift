@@ -85,13 +85,8 @@ struct WorkspaceImport: Sendable {
             try SessionRepository.insert(rootFirst, connection)
             report.sessionsImported += 1
         }
-        let insertMessage = try connection.cachedStatement(
-            """
-            INSERT INTO messages (id, session_id, role, content, parts, tool_calls, tool_call_id, status, created_at,
-                updated_at, workspace_id)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
-            ON CONFLICT (id) DO NOTHING
-            """)
+        // A body an earlier run imported into this workspace is kept as it is.
+        let insertMessage = try connection.cachedStatement(StoredRows.insertMessage + " ON CONFLICT (id) DO NOTHING")
         let link = try connection.cachedStatement("INSERT INTO session_messages (session_id, position, message_id) VALUES (?1, ?2, ?3)")
         for session in imported {
             for (offset, messageId) in session.messageIds.enumerated() {

@@ -93,12 +93,6 @@ extension SessionRepository {
 
     /// Inserts a message row from `StoredRows.messageArguments`.
     static func insert(_ messageArguments: [SQLiteValue], _ connection: Connection) throws {
-        try connection.execute(
-            """
-            INSERT INTO messages (id, session_id, role, content, parts, tool_calls, tool_call_id, status, created_at,
-                updated_at, workspace_id)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
-            """,
-            messageArguments)
+        try connection.execute(StoredRows.insertMessage, messageArguments)
     }
 }

@@ -1,4 +1,3 @@
-import Foundation
 import SQLite
 
 /// How sessions and messages are read from rows: the one place that knows the column order.
@@ -11,6 +10,13 @@ enum StoredRows {
     static let messageColumns = """
         m.id, m.session_id, m.role, m.content, m.parts, m.tool_calls, m.tool_call_id, m.status, m.created_at,
         m.updated_at
+        """
+
+    /// Inserts a message row from ``messageArguments(_:workspaceId:limits:)``.
+    static let insertMessage = """
+        INSERT INTO messages (id, session_id, role, content, parts, tool_calls, tool_call_id, status, created_at,
+            updated_at, workspace_id)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
         """
 
     static func session(_ row: Row, messageIds: [String] = []) -> Session {
@@ -45,7 +51,8 @@ enum StoredRows {
         ]
     }
 
-    /// The message's stored values in `messageColumns` order, after checking its size against `limits`.
+    /// The message's stored values in `messageColumns` order followed by the workspace id (the parameters of
+    /// `insertMessage`), after checking its size against `limits`.
     static func messageArguments(_ message: SessionMessage, workspaceId: String, limits: Limits) throws -> [SQLiteValue] {
         let parts = try JSONText.encode(message.parts)
         let toolCalls = try JSONText.encode(message.toolCalls)
@@ -118,20 +125,14 @@ enum StoredRows {
     }
 }
 
-/// Whether the stored bytes spell `text` exactly.
-private func spell(_ bytes: UnsafeBufferPointer<UInt8>, _ text: StaticString) -> Bool {
-    guard bytes.count == text.utf8CodeUnitCount, let start = bytes.baseAddress else { return false }
-    return memcmp(start, text.utf8Start, bytes.count) == 0
-}
-
 // Reading role and status from a row's bytes without making a String: it showed in the profile of every read.
 extension SessionMessage.Role {
     init?(stored bytes: UnsafeBufferPointer<UInt8>?) {
         guard let bytes else { return nil }
-        if spell(bytes, "user") { self = .user }
-        else if spell(bytes, "assistant") { self = .assistant }
-        else if spell(bytes, "tool") { self = .tool }
-        else if spell(bytes, "system") { self = .system }
+        if spells(bytes, "user") { self = .user }
+        else if spells(bytes, "assistant") { self = .assistant }
+        else if spells(bytes, "tool") { self = .tool }
+        else if spells(bytes, "system") { self = .system }
         else { return nil }
     }
 }
@@ -139,10 +140,10 @@ extension SessionMessage.Role {
 extension SessionMessage.Status {
     init?(stored bytes: UnsafeBufferPointer<UInt8>?) {
         guard let bytes else { return nil }
-        if spell(bytes, "completed") { self = .completed }
-        else if spell(bytes, "streaming") { self = .streaming }
-        else if spell(bytes, "pending") { self = .pending }
-        else if spell(bytes, "error") { self = .error }
+        if spells(bytes, "completed") { self = .completed }
+        else if spells(bytes, "streaming") { self = .streaming }
+        else if spells(bytes, "pending") { self = .pending }
+        else if spells(bytes, "error") { self = .error }
         else { return nil }
     }
 }

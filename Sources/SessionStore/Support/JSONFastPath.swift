@@ -1,5 +1,3 @@
-import Foundation
-
 /// Decodes the `parts` and `tool_calls` columns without `JSONDecoder`, which costs about ten microseconds per
 /// message and made reading a tool-heavy conversation twenty times slower than reading its text.
 ///
@@ -293,16 +291,4 @@ private struct Parser {
         index += count
         return true
     }
-}
-
-/// Whether a key's bytes spell `text`.
-private func spells(_ key: UnsafeBufferPointer<UInt8>, _ text: StaticString) -> Bool {
-    spells(key, UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
-}
-
-/// Whether two keys have the same bytes.
-private func spells(_ key: UnsafeBufferPointer<UInt8>, _ other: UnsafeBufferPointer<UInt8>) -> Bool {
-    guard key.count == other.count else { return false }
-    guard let start = key.baseAddress, let otherStart = other.baseAddress else { return true }
-    return memcmp(start, otherStart, key.count) == 0
 }

@@ -127,6 +127,9 @@ public final class Statement {
     }
 
     /// Binds `arguments` and maps every row with `transform`, then resets.
+    // Inlinable so that the loop is specialised for the caller's type: generic, it copied and destroyed every
+    // row's value through the type's value witnesses and looked up its metadata per call.
+    @inlinable
     public func map<T, E: Error>(_ arguments: [SQLiteValue] = [], _ transform: (Row) throws(E) -> T) throws -> [T] {
         try bind(arguments)
         defer { reset() }

@@ -45,6 +45,33 @@ import Testing
         #expect(fast(json, JSONFastPath.parts) == nil)
     }
 
+    @Test(arguments: ["\"", "\\", "\n", "\u{1}", "\u{7F}", "é", "🚀"])
+    func aCharacterToStopAtIsFoundWhereverItFallsInAWord(character: String) throws {
+        for offset in 0..<20 {
+            let parts = [MessagePart(type: .text, content: String(repeating: "a", count: offset) + character + "bcdefghijklmnopq")]
+            let stored = try #require(try JSONText.encode(parts))
+            #expect(fast(stored, JSONFastPath.parts) == parts, "\(stored)")
+        }
+    }
+
+    @Test(arguments: [0x0A, 0x1F, 0xFF, 0xC3] as [UInt8])
+    func aRawControlByteOrBrokenUTF8IsRefusedWhereverItFalls(byte: UInt8) {
+        for offset in 0..<20 {
+            let text = Array(repeating: UInt8(ascii: "a"), count: offset) + [byte] + Array("bcdefghijklmnopq".utf8)
+            let json = Array(#"[{"type":"text","content":""#.utf8) + text + Array(#""}]"#.utf8)
+            #expect(json.withUnsafeBufferPointer(JSONFastPath.parts) == nil, "offset \(offset)")
+        }
+    }
+
+    @Test func everyPartKindIsReadFromItsStoredSpelling() {
+        for kind in MessagePart.Kind.allCases {
+            var spelling = kind.rawValue
+            #expect(spelling.withUTF8(MessagePart.Kind.init(stored:)) == kind)
+        }
+        var unknown = "tool"
+        #expect(unknown.withUTF8(MessagePart.Kind.init(stored:)) == nil)
+    }
+
     @Test func toolCallsDecodeAsJSONDecoderDecodesThem() throws {
         let json = #"[{"id":"call_1","type":"function","function":{"name":"read_file","arguments":"{\"path\": \"a\"}"}}]"#
         let reference = try JSONDecoder().decode([ToolCall].self, from: Data(json.utf8))
@@ -66,8 +93,11 @@ import Testing
 @Suite struct JSONFastPathRandomTests {
     /// Strings with what JSON escapes and what UTF-8 spreads over several bytes.
     static func randomText(_ generator: inout some RandomNumberGenerator) -> String {
-        let pieces = ["a", "Z", " ", "\"", "\\", "/", "\n", "\t", "\r", "\u{0}", "\u{1F}", "\u{7F}", "é", "日本", "🚀", "\u{FEFF}", "{}", "[,]", "null"]
-        return (0..<Int.random(in: 0...12, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+        let pieces = [
+            "a", "Z", " ", "\"", "\\", "/", "\n", "\t", "\r", "\u{0}", "\u{1F}", "\u{7F}", "é", "日本", "🚀", "\u{FEFF}", "{}",
+            "[,]", "null", "a longer run of plain words",
+        ]
+        return (0..<Int.random(in: 0...16, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
     }
 
     @Test func whateverTheStoreWritesReadsBackEqual() throws {

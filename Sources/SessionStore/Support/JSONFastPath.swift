@@ -32,7 +32,7 @@ private struct Parser {
         var part = MessagePart(type: .text)
         let complete = object { parser, key in
             if spells(key, "type") {
-                guard let type = parser.string().flatMap(MessagePart.Kind.init(rawValue:)) else { return false }
+                guard let type = parser.plainString().flatMap(MessagePart.Kind.init(stored:)) else { return false }
                 kind = type
             } else if spells(key, "content") {
                 return parser.optional(&part.content) { $0.string() }
@@ -130,7 +130,7 @@ private struct Parser {
         return withUnsafeTemporaryAllocation(of: UnsafeBufferPointer<UInt8>.self, capacity: 8) { seen in
             var count = 0
             repeat {
-                guard let key = plainKey(), consume(UInt8(ascii: ":")), count < seen.count else { return false }
+                guard let key = plainString(), consume(UInt8(ascii: ":")), count < seen.count else { return false }
                 skipWhitespace()
                 if seen[..<count].contains(where: { spells($0, key) }) {
                     guard skipValue() else { return false }
@@ -185,8 +185,9 @@ private struct Parser {
         return index > start && Double(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)) != nil
     }
 
-    /// A key's bytes, when it has no escapes (every key of the models); nil otherwise, which defers to JSONDecoder.
-    private mutating func plainKey() -> UnsafeBufferPointer<UInt8>? {
+    /// A string's bytes, when it has no escapes (every key and part type of the models); nil otherwise, which
+    /// defers to JSONDecoder.
+    mutating func plainString() -> UnsafeBufferPointer<UInt8>? {
         guard consume(UInt8(ascii: "\"")) else { return nil }
         let start = index
         while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\"), bytes[index] >= 0x20 {
@@ -201,11 +202,7 @@ private struct Parser {
     mutating func string() -> String? {
         guard consume(UInt8(ascii: "\"")) else { return nil }
         let start = index
-        var ascii = true
-        while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\"), bytes[index] >= 0x20 {
-            ascii = ascii && bytes[index] < 0x80
-            index += 1
-        }
+        let ascii = skipUnescapedBytes()
         guard index < bytes.count else { return nil }
         if bytes[index] == UInt8(ascii: "\"") {
             index += 1
@@ -243,6 +240,35 @@ private struct Parser {
             }
         }
         return nil
+    }
+
+    /// Moves to the next quote, backslash or control character (or to the end) and tells whether the bytes passed
+    /// over were all ASCII.
+    ///
+    /// Message text is most of what the columns hold, so it is scanned eight bytes at a time: the word tests
+    /// (from "Bit Twiddling Hacks", "determine if a word has a byte less than n") say whether any byte of the
+    /// word is one to stop at, and only then is the word looked at byte by byte.
+    private mutating func skipUnescapedBytes() -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highBits = ones &* 0x80
+        var seenBits: UInt64 = 0
+        if let base = bytes.baseAddress {
+            while index + 8 <= bytes.count {
+                let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+                func holdsZeroByte(_ word: UInt64) -> Bool { (word &- ones) & ~word & highBits != 0 }
+                let holdsControl = (word &- ones &* 0x20) & ~word & highBits != 0
+                if holdsControl || holdsZeroByte(word ^ (ones &* 0x22)) || holdsZeroByte(word ^ (ones &* 0x5C)) {
+                    break
+                }
+                seenBits |= word
+                index += 8
+            }
+        }
+        while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\"), bytes[index] >= 0x20 {
+            seenBits |= UInt64(bytes[index])
+            index += 1
+        }
+        return seenBits & highBits == 0
     }
 
     /// The scalar of `\uXXXX` (the `\u` already read), joining a surrogate pair.
@@ -290,5 +316,17 @@ private struct Parser {
         }
         index += count
         return true
+    }
+}
+
+extension MessagePart.Kind {
+    /// The kind a part's `type` spells, matched on its bytes: a String for each part showed in the profile.
+    init?(stored bytes: UnsafeBufferPointer<UInt8>) {
+        if spells(bytes, "text") { self = .text }
+        else if spells(bytes, "tool_call") { self = .toolCall }
+        else if spells(bytes, "tool_result") { self = .toolResult }
+        else if spells(bytes, "thinking") { self = .thinking }
+        else if spells(bytes, "code") { self = .code }
+        else { return nil }
     }
 }

@@ -6,7 +6,7 @@
 
 enum {
     BEGIN, COMMIT, ROLLBACK, TOUCH_SESSION, INSERT_MESSAGE, APPEND_LINK, SELECT_MESSAGE, UPDATE_MESSAGE,
-    SELECT_MESSAGES, SELECT_LINKS_OF_WORKSPACE, SELECT_SESSIONS, SELECT_SESSION, SELECT_MESSAGE_IDS, INSERT_SESSION,
+    SELECT_MESSAGES, SELECT_LINKS_OF_WORKSPACE, SELECT_SESSIONS, SELECT_SESSION, SELECT_MESSAGE_IDS, INSERT_SESSION, COUNT_SESSIONS,
     COPY_LINKS, DELETE_LINKS_AFTER, STAMP_SESSION, DELETE_SESSION, STATEMENT_COUNT
 };
 
@@ -37,6 +37,7 @@ static const char *const SQL[STATEMENT_COUNT] = {
     [SELECT_SESSION] = "SELECT id, workspace_id, title, parent_id, created_at, updated_at, model_provider_id, model_id, "
                        "agent, revert_message_id, revert_reason FROM sessions WHERE id = ?1 AND workspace_id = ?2",
     [SELECT_MESSAGE_IDS] = "SELECT message_id FROM session_messages WHERE session_id = ?1 ORDER BY position",
+    [COUNT_SESSIONS] = "SELECT count(*) FROM sessions WHERE workspace_id = ?1",
     [INSERT_SESSION] = "INSERT INTO sessions (id, workspace_id, title, parent_id, created_at, updated_at, "
                        "model_provider_id, model_id, agent, revert_message_id, revert_reason) "
                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
@@ -182,6 +183,14 @@ int64_t rawc_get_session_messages(rawc_store *store, const char *workspace_id, c
     }
     sqlite3_reset(select);
     return rows;
+}
+
+int64_t rawc_count_sessions(rawc_store *store, const char *workspace_id) {
+    sqlite3_stmt *count = statement(store, COUNT_SESSIONS);
+    text(count, 1, workspace_id);
+    int64_t sessions = sqlite3_step(count) == SQLITE_ROW ? sqlite3_column_int64(count, 0) : -1;
+    sqlite3_reset(count);
+    return sessions;
 }
 
 int64_t rawc_list_sessions(rawc_store *store, const char *workspace_id) {

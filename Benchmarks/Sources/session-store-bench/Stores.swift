@@ -12,6 +12,8 @@ protocol BenchmarkedStore: AnyObject {
     func getSessionMessages(_ session: String) async throws -> Int
     /// Returns the number of sessions built.
     func listSessions() async throws -> Int
+    /// The workspace's session count: one tiny query, so that the call's own cost shows.
+    func countSessions() async throws -> Int
     /// Returns the fork's id.
     func fork(_ session: String) async throws -> String
     func revert(_ session: String, to messageId: String) async throws
@@ -49,6 +51,10 @@ final class OursStore: BenchmarkedStore {
 
     func listSessions() async throws -> Int {
         try await repository.listSessions(workspaceId: workspace).count
+    }
+
+    func countSessions() async throws -> Int {
+        try await repository.getActiveSessionCount(workspaceId: workspace)
     }
 
     func fork(_ session: String) async throws -> String {
@@ -107,6 +113,10 @@ final class RawCStore: BenchmarkedStore {
 
     func listSessions() async throws -> Int {
         Int(rawc_list_sessions(store, workspace))
+    }
+
+    func countSessions() async throws -> Int {
+        Int(rawc_count_sessions(store, workspace))
     }
 
     func fork(_ session: String) async throws -> String {
@@ -262,6 +272,13 @@ final class GRDBStore: BenchmarkedStore, @unchecked Sendable {
         }
     }
 
+    func countSessions() async throws -> Int {
+        try await pool.read { [workspace] db in
+            try Int.fetchOne(
+                db.cachedStatement(sql: "SELECT count(*) FROM sessions WHERE workspace_id = ?1"), arguments: [workspace]) ?? 0
+        }
+    }
+
     private func session(_ id: String, _ db: GRDB.Database) throws -> Session {
         guard let record = try SessionRecord.fetchOne(
             db.cachedStatement(sql: "SELECT \(Self.sessionColumns) FROM sessions WHERE id = ?1 AND workspace_id = ?2"),
@@ -358,6 +375,10 @@ final class JSONStrategyStore: BenchmarkedStore {
 
     func listSessions() async throws -> Int {
         workspace.sessions.values.sorted { $0.updatedAt > $1.updatedAt }.count
+    }
+
+    func countSessions() async throws -> Int {
+        workspace.sessions.count
     }
 
     func fork(_ session: String) async throws -> String {

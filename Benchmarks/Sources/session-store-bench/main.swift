@@ -2,7 +2,7 @@ import Foundation
 import SQLite
 import SessionStore
 
-// session-store-bench [--scale S] [--only add,stream,read,list,fork,concurrent,import,memory]
+// session-store-bench [--scale S] [--only call,add,stream,read,list,fork,concurrent,import,memory]
 // Prints one Markdown table: SessionStore against raw C, GRDB and the JSON store's strategy, measured in this run.
 // --scale multiplies every size (1 is the full run). Peak memory is measured in child processes of this
 // executable (--rss-import N, --rss-serve N).
@@ -31,6 +31,7 @@ func wanted(_ name: String) -> Bool { only?.contains(name) ?? true }
 let scenarios = Scenarios(scratch: scratch, scale: scale)
 var rows: [ResultRow] = []
 FileHandle.standardError.write(Data("measuring (scale \(scale))…\n".utf8))
+if wanted("call") { rows.append(try await scenarios.smallestCall()) }
 if wanted("add") { rows += try await scenarios.addMessage() }
 if wanted("stream") { rows.append(try await scenarios.streaming()) }
 if wanted("read") { rows += try await scenarios.reads() }

@@ -20,6 +20,8 @@ int rawc_update_message(rawc_store *store, const char *workspace_id, const char 
 int64_t rawc_get_session_messages(rawc_store *store, const char *workspace_id, const char *session_id);
 /// Reads the workspace's sessions with their message ids; returns the number of sessions, or -1.
 int64_t rawc_list_sessions(rawc_store *store, const char *workspace_id);
+/// The number of the workspace's sessions, or -1.
+int64_t rawc_count_sessions(rawc_store *store, const char *workspace_id);
 int rawc_fork_session(rawc_store *store, const char *workspace_id, const char *session_id, const char *fork_id,
                       int64_t now);
 int rawc_revert(rawc_store *store, const char *workspace_id, const char *session_id, const char *message_id,

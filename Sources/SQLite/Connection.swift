@@ -91,6 +91,7 @@ public final class Connection {
         }
         try execute("PRAGMA synchronous = \(options.synchronous.rawValue)")
         try execute("PRAGMA trusted_schema = \(options.trustedSchema ? "ON" : "OFF")")
+        try execute("PRAGMA secure_delete = \(options.secureDelete.rawValue)")
         _ = try firstText("SELECT count(*) FROM sqlite_schema")
     }
 

@@ -22,6 +22,17 @@ public struct ConnectionOptions: Sendable, Hashable {
         case full = "FULL"
     }
 
+    /// What becomes of the bytes of deleted rows (`PRAGMA secure_delete`).
+    public enum SecureDelete: String, Sendable, Hashable {
+        /// Deleted content is overwritten with zeros wherever it lay: every page a deleted row overflowed into is
+        /// written again, so deleting large rows costs as much I/O as writing them did.
+        case on = "ON"
+        /// Deleted content is overwritten where that costs no extra I/O, in the pages the deletion writes anyway;
+        /// the overflow pages of large rows go to the free list as they are, their old bytes left in the file
+        /// until the pages are reused or the database is vacuumed.
+        case fast = "FAST"
+    }
+
     /// Whether the connection may write. Read-only connections are refused every write by SQLite itself.
     public var access: Access
 
@@ -38,17 +49,23 @@ public struct ConnectionOptions: Sendable, Hashable {
     /// When a read-write connection checkpoints the write-ahead log.
     public var checkpointPolicy: CheckpointPolicy
 
+    /// What becomes of deleted content. Always set, because builds of SQLite differ in their default: Debian's
+    /// has it on, upstream's off.
+    public var secureDelete: SecureDelete
+
     /// Options with the defaults: read-write, 5 second busy timeout, `synchronous=NORMAL`, untrusted schema,
-    /// the default checkpoint policy.
+    /// the default checkpoint policy, `secure_delete=FAST`.
     public init(
         access: Access = .readWrite, busyTimeout: Duration = .seconds(5), synchronous: Synchronous = .normal,
-        trustedSchema: Bool = false, checkpointPolicy: CheckpointPolicy = CheckpointPolicy()
+        trustedSchema: Bool = false, checkpointPolicy: CheckpointPolicy = CheckpointPolicy(),
+        secureDelete: SecureDelete = .fast
     ) {
         self.access = access
         self.busyTimeout = busyTimeout
         self.synchronous = synchronous
         self.trustedSchema = trustedSchema
         self.checkpointPolicy = checkpointPolicy
+        self.secureDelete = secureDelete
     }
 
     /// The busy timeout in whole milliseconds, as SQLite takes it.

@@ -29,6 +29,7 @@ import Testing
         #expect(try pragma(connection, "synchronous") == "1")  // NORMAL
         #expect(try pragma(connection, "trusted_schema") == "0")
         #expect(try pragma(connection, "busy_timeout") == "5000")
+        #expect(try pragma(connection, "secure_delete") == "2")  // FAST
         for file in [path, path + "-wal", path + "-shm"] {
             #expect(try permissions(file) == 0o600, "\(file)")
         }
@@ -38,6 +39,12 @@ import Testing
         let connection = try Connection(
             location: .file(directory.file("full.sqlite")), options: ConnectionOptions(synchronous: .full))
         #expect(try pragma(connection, "synchronous") == "2")
+    }
+
+    @Test func secureDeleteOnRequest() throws {
+        let connection = try Connection(
+            location: .file(directory.file("scrubbed.sqlite")), options: ConnectionOptions(secureDelete: .on))
+        #expect(try pragma(connection, "secure_delete") == "1")
     }
 
     @Test func defensiveModeRefusesSchemaWrites() throws {

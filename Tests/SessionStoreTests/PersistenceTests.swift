@@ -29,6 +29,21 @@ import TestSupport
         #expect(later.id > fork.id)
     }
 
+    @Test(arguments: [(ConnectionOptions.SecureDelete.on, false), (.fast, true)])
+    func whatADeletedMessageLeavesInTheFileFollowsSecureDelete(mode: ConnectionOptions.SecureDelete, leavesBytes: Bool) async throws {
+        let path = directory.file("db.sqlite")
+        let secret = String(repeating: "secret-\(UUID().uuidString) ", count: 500)
+        let repository = try await SessionRepository(path: path, configuration: Configuration(secureDelete: mode))
+        let session = try await repository.createSession(workspaceId: workspace)
+        _ = try await repository.addMessage(workspaceId: workspace, sessionId: session.id, message: Fixtures.text(.user, secret))
+        #expect(try await repository.deleteSession(workspaceId: workspace, sessionId: session.id))
+        await repository.close()
+
+        let file = try Data(contentsOf: URL(fileURLWithPath: path))
+        #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
+        #expect((file.range(of: Data(secret.prefix(100).utf8)) != nil) == leavesBytes)
+    }
+
     @Test func theDataDirectoryConstructorUsesSessionsSqlite() async throws {
         let dataDirectory = directory.file("data/nested")
         let repository = try await SessionRepository(dataDirectory: dataDirectory)

@@ -100,7 +100,7 @@ rawc_store *rawc_open(const char *path, int synchronous_full) {
         return NULL;
     }
     sqlite3_busy_timeout(store->db, 5000);
-    sqlite3_exec(store->db, "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+    sqlite3_exec(store->db, "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; PRAGMA secure_delete = FAST", NULL, NULL, NULL);
     sqlite3_exec(store->db, synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
     return store;
 }

@@ -17,6 +17,15 @@ enum Harness {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
+    /// The middle sample: unlike the mean, it does not move when a few calls meet a stall of the machine's
+    /// (writeback, another tenant of the host).
+    static func median(_ samples: [Double]) -> Double {
+        let sorted = samples.sorted()
+        guard !sorted.isEmpty else { return 0 }
+        let middle = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+    }
+
     static func format(_ seconds: Double?) -> String {
         guard let seconds else { return "—" }
         switch seconds {

@@ -29,9 +29,9 @@ struct Scenarios {
         return stores
     }
 
-    /// Measures `body` on every store and fills a row; `prepare`, untimed, runs before each call. The stores
-    /// take turns call by call, so that what the machine is doing meanwhile (writeback of earlier files, other
-    /// processes) weighs on all of them alike.
+    /// Measures `body` on every store and fills a row with the median call; `prepare`, untimed, runs before each
+    /// call. The stores take turns call by call, so that what the machine is doing meanwhile (writeback of earlier
+    /// files, other processes) weighs on all of them alike.
     func row(
         _ scenario: String, _ stores: [(String, any BenchmarkedStore)], iterations: (String) -> Int, rows: Int? = nil,
         warmups: Int = 2, prepare: (any BenchmarkedStore) async throws -> Void = { _ in },
@@ -43,7 +43,7 @@ struct Scenarios {
                 try await body(store, -1 - warmup)
             }
         }
-        var totals = Array(repeating: 0.0, count: stores.count)
+        var samples = Array(repeating: [Double](), count: stores.count)
         let counts = stores.map { iterations($0.0) }
         // The JSON store rewrites megabytes per call; the writeback it leaves would land on whoever comes next, so
         // it runs after the others rather than among them.
@@ -55,13 +55,13 @@ struct Scenarios {
                     try await prepare(store)
                     let started = ContinuousClock.now
                     try await body(store, iteration)
-                    totals[index] += Harness.seconds(ContinuousClock.now - started)
+                    samples[index].append(Harness.seconds(ContinuousClock.now - started))
                 }
             }
         }
         var result = ResultRow(scenario: scenario, rows: rows)
         for (index, (name, store)) in stores.enumerated() {
-            let seconds = totals[index] / Double(counts[index])
+            let seconds = Harness.median(samples[index])
             switch name {
             case "ours": result.ours = seconds
             case "c": result.rawC = seconds
@@ -185,6 +185,19 @@ struct Scenarios {
         rows.append(try await row(
             "deleteSession of a \(large)-message session (bodies deleted too)", stores, iterations: { _ in 5 }
         ) { store, index in try await store.delete("d\(index + 2)") })
+
+        // A fork shares its bodies with the original, so deleting it only removes links.
+        rows.append(try await row(
+            "deleteSession of a fork of a \(large)-message session of 16 KiB messages (bodies kept: still linked)",
+            try await self.stores(template, legacy: nil), iterations: { _ in 5 }, warmups: 1,
+            prepare: { store in forks[ObjectIdentifier(store)] = try await store.fork("big\(large)") }
+        ) { store, _ in try await store.delete(forks[ObjectIdentifier(store)]!) })
+
+        // The template holds one session of large bodies: one call each.
+        rows.append(try await row(
+            "deleteSession of a \(large)-message session of 16 KiB messages (bodies deleted too)",
+            try await self.stores(template, legacy: nil), iterations: { _ in 1 }, warmups: 0
+        ) { store, _ in try await store.delete("big\(large)") })
         return rows
     }
 

@@ -184,6 +184,8 @@ final class GRDBStore: BenchmarkedStore, @unchecked Sendable {
     init(path: String, synchronous: ConnectionOptions.Synchronous = .normal) throws {
         var configuration = GRDB.Configuration()
         configuration.busyMode = .timeout(5)
+        // As SessionStore sets it, rather than the build's default (on, in Debian's).
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA secure_delete = FAST") }
         pool = try GRDB.DatabasePool(path: path, configuration: configuration)
         // GRDB sets synchronous=NORMAL on its writer when it opens the pool: only the writer commits.
         try pool.writeWithoutTransaction { db in

@@ -12,6 +12,10 @@ public struct Configuration: Sendable {
     public var synchronous: ConnectionOptions.Synchronous
     /// When the writer checkpoints the write-ahead log, which keeps the `-wal` file bounded.
     public var checkpointPolicy: CheckpointPolicy
+    /// What becomes of deleted messages' bytes: `.fast` (the default) overwrites them where that costs no extra
+    /// I/O, so deleting a session costs the same whatever the size of its messages; `.on` overwrites all of them,
+    /// at the price of rewriting every page they filled.
+    public var secureDelete: ConnectionOptions.SecureDelete
     /// The largest values accepted.
     public var limits: Limits
     /// The clock for timestamps, in milliseconds since the Unix epoch.
@@ -22,13 +26,15 @@ public struct Configuration: Sendable {
     /// What counts as slow for `logger`.
     public var slowThreshold: Duration
 
-    /// The defaults: 4 readers, 5 s busy timeout, `synchronous=NORMAL`, the default checkpoint policy and
-    /// limits, the system clock, a logger labelled "SessionStore", 250 ms as slow.
+    /// The defaults: 4 readers, 5 s busy timeout, `synchronous=NORMAL`, the default checkpoint policy,
+    /// `secure_delete=FAST`, the default limits, the system clock, a logger labelled "SessionStore", 250 ms as
+    /// slow.
     public init(
         readerCount: Int = 4,
         busyTimeout: Duration = .seconds(5),
         synchronous: ConnectionOptions.Synchronous = .normal,
         checkpointPolicy: CheckpointPolicy = CheckpointPolicy(),
+        secureDelete: ConnectionOptions.SecureDelete = .fast,
         limits: Limits = Limits(),
         now: @escaping @Sendable () -> Int64 = Configuration.systemMilliseconds,
         logger: Logger = Logger(label: "SessionStore"),
@@ -38,6 +44,7 @@ public struct Configuration: Sendable {
         self.busyTimeout = busyTimeout
         self.synchronous = synchronous
         self.checkpointPolicy = checkpointPolicy
+        self.secureDelete = secureDelete
         self.limits = limits
         self.now = now
         self.logger = logger
@@ -45,13 +52,14 @@ public struct Configuration: Sendable {
     }
 
     /// The set-up of every connection to a SessionStore database: read-write, with this configuration's busy
-    /// timeout and durability.
+    /// timeout, durability, checkpoint policy and secure deletion.
     public var connectionOptions: ConnectionOptions {
         // The schema's CHECK constraints call json_valid, which SQLite 3.40 (Debian 12) does not mark innocuous,
         // so under an untrusted schema no message could be written. The store registers no functions of its
         // own: a trusted schema can call SQLite's built-in functions only.
         ConnectionOptions(
-            busyTimeout: busyTimeout, synchronous: synchronous, trustedSchema: true, checkpointPolicy: checkpointPolicy)
+            busyTimeout: busyTimeout, synchronous: synchronous, trustedSchema: true, checkpointPolicy: checkpointPolicy,
+            secureDelete: secureDelete)
     }
 
     /// The system clock in milliseconds since the Unix epoch.

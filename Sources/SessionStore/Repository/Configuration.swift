@@ -13,8 +13,7 @@ public struct Configuration: Sendable {
     /// When the writer checkpoints the write-ahead log, which keeps the `-wal` file bounded.
     public var checkpointPolicy: CheckpointPolicy
     /// What becomes of deleted messages' bytes: `.fast` (the default) overwrites them where that costs no extra
-    /// I/O, so deleting a session costs the same whatever the size of its messages; `.on` overwrites all of them,
-    /// at the price of rewriting every page they filled.
+    /// I/O; `.on` overwrites every one of them, at the price of writing again every page deleted messages filled.
     public var secureDelete: ConnectionOptions.SecureDelete
     /// The largest values accepted.
     public var limits: Limits

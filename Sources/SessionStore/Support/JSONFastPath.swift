@@ -192,9 +192,7 @@ private struct Parser {
     mutating func plainString() -> UnsafeBufferPointer<UInt8>? {
         guard consume(UInt8(ascii: "\"")) else { return nil }
         let start = index
-        while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\"), bytes[index] >= 0x20 {
-            index += 1
-        }
+        _ = skipUnescapedBytes()
         guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { return nil }
         index += 1
         return UnsafeBufferPointer(rebasing: bytes[start..<(index - 1)])

@@ -26,6 +26,25 @@ enum Harness {
         return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
     }
 
+    /// The rows of several runs of the same scenarios, each figure the median of its runs; the note comes from
+    /// the run whose SessionStore figure is the median.
+    static func median(of runs: [[ResultRow]]) -> [ResultRow] {
+        guard let first = runs.first else { return [] }
+        return first.indices.map { index in
+            let samples = runs.map { $0[index] }
+            func middle(_ figure: (ResultRow) -> Double?) -> Double? {
+                let values = samples.compactMap(figure)
+                return values.isEmpty ? nil : median(values)
+            }
+            var row = samples.sorted { ($0.ours ?? 0) < ($1.ours ?? 0) }[samples.count / 2]
+            row.ours = middle(\.ours)
+            row.rawC = middle(\.rawC)
+            row.grdb = middle(\.grdb)
+            row.json = middle(\.json)
+            return row
+        }
+    }
+
     static func format(_ seconds: Double?) -> String {
         guard let seconds else { return "—" }
         switch seconds {

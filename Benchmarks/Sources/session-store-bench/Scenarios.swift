@@ -222,6 +222,47 @@ struct Scenarios {
         return rows
     }
 
+    /// Time per `addMessage` when eight tasks append at once, each to its own session: the writer's queue then
+    /// always has the next call waiting. Raw C makes the same calls one after another on one thread.
+    func concurrentWriters() async throws -> ResultRow {
+        let tasks = 8
+        let callsPerTask = 250
+        let template = scratch.file("writers.sqlite")
+        try Workload.seed(template, Workload.workspaceOf(messages: size(10_000)) + (0..<tasks).map {
+            Workload.SessionShape(id: "writer\($0)", messages: 0)
+        })
+        var row = ResultRow(scenario: "addMessage from \(tasks) tasks at once, \(size(10_000)) messages in the workspace")
+        for (name, store) in try await stores(template, legacy: nil) {
+            nonisolated(unsafe) let store = store
+            let started = ContinuousClock.now
+            if name == "c" {
+                for call in 0..<(tasks * callsPerTask) {
+                    try await store.addMessage(session: "writer\(call % tasks)", withParts: false)
+                }
+            } else {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for task in 0..<tasks {
+                        group.addTask {
+                            for _ in 0..<callsPerTask {
+                                try await store.addMessage(session: "writer\(task)", withParts: false)
+                            }
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+            }
+            let seconds = Harness.seconds(ContinuousClock.now - started) / Double(tasks * callsPerTask)
+            switch name {
+            case "ours": row.ours = seconds
+            case "c": row.rawC = seconds
+            default: row.grdb = seconds
+            }
+            await store.close()
+        }
+        FileHandle.standardError.write(Data("  \(row.scenario)\n".utf8))
+        return row
+    }
+
     private func readThroughput(_ store: any BenchmarkedStore, readers: Int) async throws -> Double {
         nonisolated(unsafe) let store = store
         let deadline = ContinuousClock.now + .seconds(2)

@@ -2,10 +2,10 @@ import Foundation
 import SQLite
 import SessionStore
 
-// session-store-bench [--scale S] [--only call,add,stream,read,list,fork,concurrent,import,memory]
+// session-store-bench [--scale S] [--runs N] [--only call,add,stream,read,list,fork,concurrent,import,memory]
 // Prints one Markdown table: SessionStore against raw C, GRDB and the JSON store's strategy, measured in this run.
-// --scale multiplies every size (1 is the full run). Peak memory is measured in child processes of this
-// executable (--rss-import N, --rss-serve N).
+// --scale multiplies every size (1 is the full run); --runs repeats every measurement and prints each figure's
+// median. Peak memory is measured in child processes of this executable (--rss-import N, --rss-serve N).
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 func value(after flag: String) -> String? {
@@ -28,19 +28,27 @@ let scale = value(after: "--scale").flatMap(Double.init) ?? 1
 let only = value(after: "--only").map { Set($0.split(separator: ",").map(String.init)) }
 func wanted(_ name: String) -> Bool { only?.contains(name) ?? true }
 
+let runs = max(1, value(after: "--runs").flatMap(Int.init) ?? 1)
 let scenarios = Scenarios(scratch: scratch, scale: scale)
-var rows: [ResultRow] = []
-FileHandle.standardError.write(Data("measuring (scale \(scale))…\n".utf8))
-if wanted("call") { rows.append(try await scenarios.smallestCall()) }
-if wanted("add") { rows += try await scenarios.addMessage() }
-if wanted("stream") { rows.append(try await scenarios.streaming()) }
-if wanted("read") { rows += try await scenarios.reads() }
-if wanted("list") { rows += try await scenarios.listSessions() }
-if wanted("fork") { rows += try await scenarios.forkRevertDelete() }
-if wanted("concurrent") { rows += try await scenarios.concurrentReaders() }
-if wanted("import") { rows.append(try await scenarios.importLegacy()) }
+var tables: [[ResultRow]] = []
+for run in 1...runs {
+    FileHandle.standardError.write(Data("measuring (scale \(scale), run \(run) of \(runs))…\n".utf8))
+    var rows: [ResultRow] = []
+    if wanted("call") { rows.append(try await scenarios.smallestCall()) }
+    if wanted("add") { rows += try await scenarios.addMessage() }
+    if wanted("stream") { rows.append(try await scenarios.streaming()) }
+    if wanted("read") { rows += try await scenarios.reads() }
+    if wanted("list") { rows += try await scenarios.listSessions() }
+    if wanted("fork") { rows += try await scenarios.forkRevertDelete() }
+    if wanted("concurrent") {
+        rows.append(try await scenarios.concurrentWriters())
+        rows += try await scenarios.concurrentReaders()
+    }
+    if wanted("import") { rows.append(try await scenarios.importLegacy()) }
+    tables.append(rows)
+}
 
-Harness.printTable(rows)
+Harness.printTable(Harness.median(of: tables))
 if wanted("memory") {
     print()
     let importSize = scenarios.size(100_000)

@@ -173,6 +173,13 @@ struct Scenarios {
             ) { store, _ in _ = try await store.fork(session) })
         }
 
+        // Forks of one history share its bodies, and each adds an entry per message to the links-by-message index.
+        rows.append(try await row(
+            "forkSession of a \(large)-message session already forked 29 times", try await self.stores(template, legacy: nil),
+            iterations: { _ in 1 }, warmups: 0,
+            prepare: { store in for _ in 0..<29 { _ = try await store.fork("f\(large)") } }
+        ) { store, _ in _ = try await store.fork("f\(large)") })
+
         // Each call reverts a fresh fork of the session, made untimed just before.
         let middle = "f\(large)-m\(large / 2)"
         var forks: [ObjectIdentifier: String] = [:]

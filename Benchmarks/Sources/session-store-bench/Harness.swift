@@ -10,6 +10,16 @@ struct ResultRow {
     /// Rows each operation returns, to show the cost per row too.
     var rows: Int?
     var note: String?
+
+    /// Records the figure of the implementation `store` names ("ours", "c", "grdb" or "json").
+    mutating func set(_ seconds: Double, for store: String) {
+        switch store {
+        case "ours": ours = seconds
+        case "c": rawC = seconds
+        case "grdb": grdb = seconds
+        default: json = seconds
+        }
+    }
 }
 
 enum Harness {

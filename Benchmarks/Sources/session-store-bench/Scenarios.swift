@@ -61,13 +61,7 @@ struct Scenarios {
         }
         var result = ResultRow(scenario: scenario, rows: rows)
         for (index, (name, store)) in stores.enumerated() {
-            let seconds = Harness.median(samples[index])
-            switch name {
-            case "ours": result.ours = seconds
-            case "c": result.rawC = seconds
-            case "grdb": result.grdb = seconds
-            default: result.json = seconds
-            }
+            result.set(Harness.median(samples[index]), for: name)
             await store.close()
         }
         FileHandle.standardError.write(Data("  \(scenario)\n".utf8))
@@ -220,7 +214,7 @@ struct Scenarios {
                 let store: any BenchmarkedStore = name == "ours"
                     ? try await OursStore(path: path, readers: readers) : try GRDBStore(path: path)
                 let seconds = try await readThroughput(store, readers: readers)
-                if name == "ours" { row.ours = seconds } else { row.grdb = seconds }
+                row.set(seconds, for: name)
                 await store.close()
             }
             row.note = "ours \(String(format: "%.0f", 1 / row.ours!)) reads/s"
@@ -258,12 +252,7 @@ struct Scenarios {
                     try await group.waitForAll()
                 }
             }
-            let seconds = Harness.seconds(ContinuousClock.now - started) / Double(tasks * callsPerTask)
-            switch name {
-            case "ours": row.ours = seconds
-            case "c": row.rawC = seconds
-            default: row.grdb = seconds
-            }
+            row.set(Harness.seconds(ContinuousClock.now - started) / Double(tasks * callsPerTask), for: name)
             await store.close()
         }
         FileHandle.standardError.write(Data("  \(row.scenario)\n".utf8))
@@ -271,6 +260,8 @@ struct Scenarios {
     }
 
     private func readThroughput(_ store: any BenchmarkedStore, readers: Int) async throws -> Double {
+        // The template's sessions of 100 messages, at most fifty of them.
+        let sessions = min(50, size(10_000) / 100)
         nonisolated(unsafe) let store = store
         let deadline = ContinuousClock.now + .seconds(2)
         let reads = try await withThrowingTaskGroup(of: Int.self) { group in
@@ -284,7 +275,8 @@ struct Scenarios {
                 group.addTask {
                     var count = 0
                     while ContinuousClock.now < deadline {
-                        _ = try await store.getSessionMessages("s\(count % 50)")
+                        let messages = try await store.getSessionMessages("s\(count % sessions)")
+                        precondition(messages == 100, "read \(messages) of 100 messages")
                         count += 1
                     }
                     return count

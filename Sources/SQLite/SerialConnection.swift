@@ -6,11 +6,17 @@ import Dispatch
 /// Jobs run one at a time, in the order they were submitted. Cancelling the task that awaits a job skips the
 /// job when it has not started, and interrupts it (`sqlite3_interrupt`) when it has: either way the task gets
 /// `CancellationError` and the connection stays usable.
-public final class SerialConnection: Sendable {
+///
+/// The connection is also a `TaskExecutor`: a task that prefers it (`withTaskExecutorPreference`) runs on the
+/// connection's queue, between the other jobs, and its calls to ``run(_:)`` run at once, without going to
+/// another thread and back.
+public final class SerialConnection: TaskExecutor, Sendable {
     /// Where the database lives.
     public let location: DatabaseLocation
 
     private let queue: DispatchQueue
+    // Set on `queue` only, so that a job can tell it runs there.
+    private let onQueue = DispatchSpecificKey<Void>()
     // Touched only on `queue`, or through the thread-safe `interrupt()`.
     private nonisolated(unsafe) let connection: Connection
     private let isClosed = Locked(false)
@@ -23,6 +29,7 @@ public final class SerialConnection: Sendable {
         self.location = location
         self.connection = try Connection(location: location, options: options)
         self.queue = DispatchQueue(label: label)
+        queue.setSpecific(key: onQueue, value: ())
         if let slowStatements {
             connection.observeSlowStatements(slowStatements)
         }
@@ -39,26 +46,41 @@ public final class SerialConnection: Sendable {
         }
         let job = Job()
         return try await withTaskCancellationHandler {
-            await queue.result {
-                // A job that raced past the check above finds the connection gone: refuse it too.
-                guard self.connection.isOpen else {
-                    return .failure(SQLiteError(code: .misuse, message: "the database is closed"))
-                }
-                guard job.start() else {
-                    return .failure(CancellationError())
-                }
-                let result = Result { try body(self.connection) }
-                let wasCancelled = job.finish()
-                return result.mapError { error in
-                    if wasCancelled, let error = error as? SQLiteError, error.resultCode == .interrupt {
-                        return CancellationError()
-                    }
-                    return error
-                }
+            // A task running on this queue already is the queue's current job: nothing else can use the connection.
+            if DispatchQueue.getSpecific(key: onQueue) != nil {
+                return perform(job, body)
             }
+            return await queue.result { self.perform(job, body) }
         } onCancel: {
             job.cancel(interrupting: self.connection)
         }.get()
+    }
+
+    /// Runs the job of a task that prefers this connection as its executor on the connection's queue.
+    public func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        queue.async {
+            job.runSynchronously(on: self.asUnownedTaskExecutor())
+        }
+    }
+
+    /// Runs `body` for `job`; called on `queue` only.
+    private func perform<T>(_ job: Job, _ body: (Connection) throws -> T) -> Result<T, any Error> {
+        // A job that raced past the check in run(_:) finds the connection gone: refuse it too.
+        guard connection.isOpen else {
+            return .failure(SQLiteError(code: .misuse, message: "the database is closed"))
+        }
+        guard job.start() else {
+            return .failure(CancellationError())
+        }
+        let result = Result { try body(connection) }
+        let wasCancelled = job.finish()
+        return result.mapError { error in
+            if wasCancelled, let error = error as? SQLiteError, error.resultCode == .interrupt {
+                return CancellationError()
+            }
+            return error
+        }
     }
 
     /// Lets the jobs already submitted finish, then closes the connection. Later jobs fail with `.misuse`.

@@ -80,6 +80,76 @@ import Testing
         }
     }
 
+    @Test func writesFromTheWritersExecutorRunAtOnceAheadOfWritesWaitingInLine() async throws {
+        let pool = self.pool
+        let order = Locked<[String]>([])
+        try await pool.withWriterExecutor {
+            let other = Task.detached {
+                try await pool.write { _ in order.withLock { $0.append("other") } }
+            }
+            // This body holds the writer's queue while it runs, so the other task's write can only queue up behind
+            // it (there is no way to watch a dispatch queue fill up: the sleep gives it time to).
+            usleep(300_000)
+            try await pool.write { _ in order.withLock { $0.append("mine") } }
+            try await other.value
+        }
+        #expect(order.withLock { $0 } == ["mine", "other"])
+    }
+
+    @Test func aWriteFromTheWritersExecutorSeesItsTaskCancelledAndWritesNothing() async throws {
+        let pool = self.pool
+        let task = Task {
+            try await pool.withWriterExecutor {
+                withUnsafeCurrentTask { $0?.cancel() }
+                try await pool.write { try $0.execute("INSERT INTO t VALUES (1)") }
+            }
+        }
+        await #expect(throws: CancellationError.self) {
+            try await task.value
+        }
+        #expect(try await pool.read { try $0.prepare("SELECT count(*) FROM t").first { $0.int64(0) } } == 0)
+    }
+
+    @Test func cancellingALongWriteFromTheWritersExecutorInterruptsIt() async throws {
+        let pool = self.pool
+        let started = DispatchSemaphore(value: 0)
+        let task = Task {
+            try await pool.withWriterExecutor {
+                try await pool.write { connection in
+                    started.signal()
+                    try connection.execute(
+                        "INSERT INTO t WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c) SELECT n FROM c")
+                }
+            }
+        }
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                started.wait()
+                continuation.resume()
+            }
+        }
+        task.cancel()
+        await #expect(throws: CancellationError.self) {
+            try await task.value
+        }
+        #expect(try await pool.read { try $0.prepare("SELECT count(*) FROM t").first { $0.int64(0) } } == 0)
+        try await pool.write { try $0.execute("INSERT INTO t VALUES (1)") }
+        #expect(try await pool.read { try $0.prepare("SELECT count(*) FROM t").first { $0.int64(0) } } == 1)
+    }
+
+    @Test func readsFromTheWritersExecutorSeeItsWrites() async throws {
+        let pool = self.pool
+        let counts = try await pool.withWriterExecutor {
+            var counts: [Int64?] = []
+            for _ in 0..<3 {
+                try await pool.write { try $0.execute("INSERT INTO t VALUES (1)") }
+                counts.append(try await pool.read { try $0.prepare("SELECT count(*) FROM t").first { $0.int64(0) } })
+            }
+            return counts
+        }
+        #expect(counts == [1, 2, 3])
+    }
+
     @Test func callsAfterCloseAreRefused() async throws {
         await pool.close()
         let error = await #expect(throws: SQLiteError.self) {

@@ -52,6 +52,19 @@ public final class SessionRepository: Sendable {
         await database.close()
     }
 
+    /// Runs `body` on the writer connection's thread, so that the writes it makes (`addMessage`,
+    /// `updateMessage`, …) run there at once instead of each going to that thread and back, which is most of what
+    /// a small write costs. For a task that writes many times in a row, such as one streaming a reply into a
+    /// message. Reads still go to the readers; every call keeps its own transaction.
+    ///
+    /// While `body` runs its own code, other tasks' writes wait for it: keep slow work out of it. Code in `body`
+    /// isolated to an actor (such as the main actor) runs on that actor instead and gains nothing.
+    public func withWriterExecutor<T, Failure: Error>(
+        isolation: isolated (any Actor)? = #isolation, _ body: () async throws(Failure) -> T
+    ) async throws(Failure) -> T {
+        try await database.withWriterExecutor(isolation: isolation, body)
+    }
+
     /// Runs one call of the API, logging it: at debug level normally, at warning level when slow or when SQLite
     /// failed. Nothing is formatted unless the logger's level lets the entry through.
     func logged<T>(

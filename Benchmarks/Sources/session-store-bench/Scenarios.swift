@@ -12,12 +12,15 @@ struct Scenarios {
         max(10, Int(Double(full) * scale))
     }
 
-    /// Opens the four implementations on copies of `template`; the JSON store on `legacy` when given.
+    /// Opens the four implementations on copies of `template`; the JSON store on `legacy` when given; SessionStore
+    /// called from a task on its writer's executor when `onWriterExecutor` is set.
     func stores(
-        _ template: String, legacy: LegacyWorkspace?, synchronous: ConnectionOptions.Synchronous = .normal
+        _ template: String, legacy: LegacyWorkspace?, synchronous: ConnectionOptions.Synchronous = .normal,
+        onWriterExecutor: Bool = false
     ) async throws -> [(String, any BenchmarkedStore)] {
+        let oursPath = try scratch.copy(of: template, as: "ours.sqlite")
         var stores: [(String, any BenchmarkedStore)] = [
-            ("ours", try await OursStore(path: try scratch.copy(of: template, as: "ours.sqlite"), synchronous: synchronous)),
+            ("ours", try await OursStore(path: oursPath, synchronous: synchronous, onWriterExecutor: onWriterExecutor)),
             ("c", try RawCStore(path: try scratch.copy(of: template, as: "c.sqlite"), synchronous: synchronous)),
             ("grdb", try GRDBStore(path: try scratch.copy(of: template, as: "grdb.sqlite"), synchronous: synchronous)),
         ]
@@ -52,10 +55,12 @@ struct Scenarios {
             for iteration in 0..<(turn.map { counts[$0] }.max() ?? 0) {
                 for index in turn where iteration < counts[index] {
                     let store = stores[index].1
-                    try await prepare(store)
-                    let started = ContinuousClock.now
-                    try await body(store, iteration)
-                    samples[index].append(Harness.seconds(ContinuousClock.now - started))
+                    try await store.run {
+                        try await prepare(store)
+                        let started = ContinuousClock.now
+                        try await body(store, iteration)
+                        samples[index].append(Harness.seconds(ContinuousClock.now - started))
+                    }
                 }
             }
         }
@@ -73,10 +78,13 @@ struct Scenarios {
         for existing in [size(1_000), size(10_000), size(100_000)] {
             let template = scratch.file("add-\(existing).sqlite")
             let legacy = try Workload.seed(template, Workload.workspaceOf(messages: existing), legacy: true)
-            for synchronous in [ConnectionOptions.Synchronous.normal, .full] {
-                let stores = try await self.stores(template, legacy: synchronous == .normal ? legacy : nil, synchronous: synchronous)
+            for (synchronous, onWriterExecutor) in [(ConnectionOptions.Synchronous.normal, false), (.normal, true), (.full, false)] {
+                let withJSON = synchronous == .normal && !onWriterExecutor
+                let stores = try await self.stores(
+                    template, legacy: withJSON ? legacy : nil, synchronous: synchronous, onWriterExecutor: onWriterExecutor)
                 rows.append(try await row(
-                    "addMessage, \(existing) messages in the workspace, synchronous=\(synchronous.rawValue)", stores,
+                    "addMessage, \(existing) messages in the workspace, synchronous=\(synchronous.rawValue)"
+                        + (onWriterExecutor ? ", SessionStore called on its writer's executor" : ""), stores,
                     iterations: { $0 == "json" ? max(2, min(20, 20_000 / existing)) : (synchronous == .full ? 100 : 300) }
                 ) { store, _ in try await store.addMessage(session: "target", withParts: false) })
             }
@@ -84,18 +92,24 @@ struct Scenarios {
         return rows
     }
 
-    func streaming() async throws -> ResultRow {
+    func streaming() async throws -> [ResultRow] {
         let existing = size(10_000)
         let template = scratch.file("stream.sqlite")
         let legacy = try Workload.seed(template, Workload.workspaceOf(messages: existing), legacy: true)
-        let stores = try await self.stores(template, legacy: legacy)
-        var content = ""
-        return try await row(
-            "streaming: updateMessage on one message, \(existing) in the workspace", stores, iterations: { _ in 100 }
-        ) { store, _ in
-            content += " token"
-            try await store.appendToMessage("s0-m1", content: content)
+        var rows: [ResultRow] = []
+        for onWriterExecutor in [false, true] {
+            let stores = try await self.stores(template, legacy: onWriterExecutor ? nil : legacy, onWriterExecutor: onWriterExecutor)
+            var content = ""
+            rows.append(try await row(
+                "streaming: updateMessage on one message, \(existing) in the workspace"
+                    + (onWriterExecutor ? ", SessionStore called on its writer's executor" : ""),
+                stores, iterations: { _ in 100 }
+            ) { store, _ in
+                content += " token"
+                try await store.appendToMessage("s0-m1", content: content)
+            })
         }
+        return rows
     }
 
     func reads() async throws -> [ResultRow] {

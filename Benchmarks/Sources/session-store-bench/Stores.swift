@@ -19,6 +19,14 @@ protocol BenchmarkedStore: AnyObject {
     func revert(_ session: String, to messageId: String) async throws
     func delete(_ session: String) async throws
     func close() async
+    /// Runs `call`, one timed call, from where this implementation's callers would make it.
+    func run(_ call: () async throws -> Void) async throws
+}
+
+extension BenchmarkedStore {
+    func run(_ call: () async throws -> Void) async throws {
+        try await call()
+    }
 }
 
 enum BenchmarkError: Error {
@@ -30,9 +38,19 @@ enum BenchmarkError: Error {
 final class OursStore: BenchmarkedStore {
     let repository: SessionRepository
     let workspace = Workload.workspace
+    /// Whether calls come from a task on the writer's executor, as a task streaming a reply would make them.
+    let onWriterExecutor: Bool
 
-    init(path: String, synchronous: ConnectionOptions.Synchronous = .normal, readers: Int = 4) async throws {
+    init(
+        path: String, synchronous: ConnectionOptions.Synchronous = .normal, readers: Int = 4, onWriterExecutor: Bool = false
+    ) async throws {
         repository = try await SessionRepository(path: path, configuration: Configuration(readerCount: readers, synchronous: synchronous))
+        self.onWriterExecutor = onWriterExecutor
+    }
+
+    func run(_ call: () async throws -> Void) async throws {
+        guard onWriterExecutor else { return try await call() }
+        try await repository.withWriterExecutor(call)
     }
 
     func addMessage(session: String, withParts: Bool) async throws {

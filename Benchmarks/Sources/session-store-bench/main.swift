@@ -36,7 +36,7 @@ for run in 1...runs {
     var rows: [ResultRow] = []
     if wanted("call") { rows.append(try await scenarios.smallestCall()) }
     if wanted("add") { rows += try await scenarios.addMessage() }
-    if wanted("stream") { rows.append(try await scenarios.streaming()) }
+    if wanted("stream") { rows += try await scenarios.streaming() }
     if wanted("read") { rows += try await scenarios.reads() }
     if wanted("list") { rows += try await scenarios.listSessions() }
     if wanted("fork") { rows += try await scenarios.forkRevertDelete() }

@@ -175,10 +175,18 @@ struct Scenarios {
         var rows: [ResultRow] = []
         for (session, label) in [("f\(small)", "\(small)-message session"), ("f\(large)", "\(large)-message session"),
                                  ("big\(large)", "\(large)-message session of 16 KiB messages")] {
-            let stores = try await self.stores(template, legacy: legacy)
+            // Every call forks a session that has no fork: the fork the call before made is deleted, untimed (the
+            // row after this loop shows what earlier forks add). Not in the JSON store, whose delete also deletes
+            // the messages the original shows (the old store's bug); there a fork only adds a list of ids.
+            var forks: [ObjectIdentifier: String] = [:]
             rows.append(try await row(
-                "forkSession of a \(label)", stores, iterations: { $0 == "json" ? 3 : (session == "f\(small)" ? 50 : 10) }
-            ) { store, _ in _ = try await store.fork(session) })
+                "forkSession of a \(label)", try await self.stores(template, legacy: legacy),
+                iterations: { $0 == "json" ? 3 : (session == "f\(small)" ? 50 : 10) },
+                prepare: { store in
+                    guard !(store is JSONStrategyStore), let fork = forks.removeValue(forKey: ObjectIdentifier(store)) else { return }
+                    try await store.delete(fork)
+                }
+            ) { store, _ in forks[ObjectIdentifier(store)] = try await store.fork(session) })
         }
 
         // Forks of one history share its bodies, and each adds an entry per message to the links-by-message index.

@@ -16,9 +16,9 @@ let session = try await repository.createSession(
     workspaceId: workspace, title: "Fix the login bug", model: ModelSelection(providerId: "anthropic", modelId: "claude"))
 let question = try await repository.addMessage(
     workspaceId: workspace, sessionId: session.id, message: NewMessage(role: .user, content: "Why does login fail?"))
-_ = try await repository.addMessage(
-    workspaceId: workspace, sessionId: session.id,
-    message: NewMessage(role: .assistant, content: "The session cookie expires too early.", status: .completed))
+let answer = try await repository.addMessage(
+    workspaceId: workspace, sessionId: session.id, message: NewMessage(role: .assistant, content: "", status: .streaming))
+try await stream(["The session", " cookie", " expires", " too early."], into: answer.id)
 
 let fork = try await repository.forkSession(workspaceId: workspace, sessionId: session.id)
 _ = try await repository.revert(workspaceId: workspace, sessionId: fork.id, messageId: question.id)
@@ -33,3 +33,14 @@ for shown in try await repository.listSessions(workspaceId: workspace).reversed(
     }
 }
 await repository.close()
+
+/// Writes a reply into `messageId` token by token, as a model streams it. On the writer's executor each small write
+/// runs at once on the writer's thread; the function is nonisolated so that it runs there, not on the main actor.
+nonisolated func stream(_ tokens: [String], into messageId: String) async throws {
+    try await repository.withWriterExecutor {
+        for token in tokens {
+            _ = try await repository.updateMessage(workspaceId: workspace, messageId: messageId) { $0.content! += token }
+        }
+        _ = try await repository.updateMessage(workspaceId: workspace, messageId: messageId) { $0.status = .completed }
+    }
+}

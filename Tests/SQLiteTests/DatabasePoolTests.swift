@@ -23,12 +23,7 @@ import Testing
             // Holds the transaction open until the read has finished: the read must not need the writer.
             readFinished.wait()
         }
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                writeStarted.wait()
-                continuation.resume()
-            }
-        }
+        await writeStarted.waitForSignal()
         let countDuringWrite = try await pool.read { try $0.prepare("SELECT count(*) FROM t").first { $0.int64(0) } }
         readFinished.signal()
         try await write
@@ -65,12 +60,7 @@ import Testing
                 ).first { $0.int64(0) }
             }
         }
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                started.wait()
-                continuation.resume()
-            }
-        }
+        await started.waitForSignal()
         task.cancel()
         await #expect(throws: CancellationError.self) {
             try await task.value
@@ -122,12 +112,7 @@ import Testing
                 }
             }
         }
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                started.wait()
-                continuation.resume()
-            }
-        }
+        await started.waitForSignal()
         task.cancel()
         await #expect(throws: CancellationError.self) {
             try await task.value
@@ -166,12 +151,7 @@ import Testing
             mayFinish.wait()
             try connection.execute("INSERT INTO t VALUES (1)")
         }
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                writeStarted.wait()
-                continuation.resume()
-            }
-        }
+        await writeStarted.waitForSignal()
         async let closing: Void = pool.close()
         mayFinish.signal()
         try await write

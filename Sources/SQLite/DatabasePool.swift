@@ -62,8 +62,8 @@ public final class DatabasePool: Sendable {
     /// Runs `body` on the writer's queue: the writes it makes run there at once instead of each going to the
     /// writer's thread and back, which is most of what a small write costs. Reads still go to the readers.
     ///
-    /// While `body` runs its own code, other tasks' writes wait for it, as they wait for any write; code in
-    /// `body` isolated to an actor runs on that actor instead.
+    /// While `body` runs its own code, other tasks' writes wait for it, as they wait for any write: it must never
+    /// block waiting for one of them. Code in `body` isolated to an actor runs on that actor instead.
     public func withWriterExecutor<T, Failure: Error>(
         isolation: isolated (any Actor)? = #isolation, _ body: () async throws(Failure) -> T
     ) async throws(Failure) -> T {

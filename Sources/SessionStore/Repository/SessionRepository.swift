@@ -57,8 +57,9 @@ public final class SessionRepository: Sendable {
     /// a small write costs. For a task that writes many times in a row, such as one streaming a reply into a
     /// message. Reads still go to the readers; every call keeps its own transaction.
     ///
-    /// While `body` runs its own code, other tasks' writes wait for it: keep slow work out of it. Code in `body`
-    /// isolated to an actor (such as the main actor) runs on that actor instead and gains nothing.
+    /// While `body` runs its own code, other tasks' writes wait for it: keep slow work out of it, and never block
+    /// it waiting for another task's write (awaiting one is fine). Code in `body` isolated to an actor (such as
+    /// the main actor) runs on that actor instead and gains nothing.
     public func withWriterExecutor<T, Failure: Error>(
         isolation: isolated (any Actor)? = #isolation, _ body: () async throws(Failure) -> T
     ) async throws(Failure) -> T {

@@ -247,38 +247,46 @@ struct Scenarios {
 
     /// Time per `addMessage` when eight tasks append at once, each to its own session: the writer's queue then
     /// always has the next call waiting. Raw C makes the same calls one after another on one thread.
-    func concurrentWriters() async throws -> ResultRow {
+    func concurrentWriters() async throws -> [ResultRow] {
         let tasks = 8
         let callsPerTask = 250
         let template = scratch.file("writers.sqlite")
         try Workload.seed(template, Workload.workspaceOf(messages: size(10_000)) + (0..<tasks).map {
             Workload.SessionShape(id: "writer\($0)", messages: 0)
         })
-        var row = ResultRow(scenario: "addMessage from \(tasks) tasks at once, \(size(10_000)) messages in the workspace")
-        for (name, store) in try await stores(template, legacy: nil) {
-            nonisolated(unsafe) let store = store
-            let started = ContinuousClock.now
-            if name == "c" {
-                for call in 0..<(tasks * callsPerTask) {
-                    try await store.addMessage(session: "writer\(call % tasks)", withParts: false)
-                }
-            } else {
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    for task in 0..<tasks {
-                        group.addTask {
-                            for _ in 0..<callsPerTask {
-                                try await store.addMessage(session: "writer\(task)", withParts: false)
+        var rows: [ResultRow] = []
+        for onWriterExecutor in [false, true] {
+            var row = ResultRow(
+                scenario: "addMessage from \(tasks) tasks at once, \(size(10_000)) messages in the workspace"
+                    + (onWriterExecutor ? ", SessionStore called on its writer's executor" : ""))
+            for (name, store) in try await stores(template, legacy: nil, onWriterExecutor: onWriterExecutor) {
+                nonisolated(unsafe) let store = store
+                let started = ContinuousClock.now
+                if name == "c" {
+                    for call in 0..<(tasks * callsPerTask) {
+                        try await store.addMessage(session: "writer\(call % tasks)", withParts: false)
+                    }
+                } else {
+                    try await withThrowingTaskGroup(of: Void.self) { group in
+                        for task in 0..<tasks {
+                            group.addTask {
+                                try await store.run {
+                                    for _ in 0..<callsPerTask {
+                                        try await store.addMessage(session: "writer\(task)", withParts: false)
+                                    }
+                                }
                             }
                         }
+                        try await group.waitForAll()
                     }
-                    try await group.waitForAll()
                 }
+                row.set(Harness.seconds(ContinuousClock.now - started) / Double(tasks * callsPerTask), for: name)
+                await store.close()
             }
-            row.set(Harness.seconds(ContinuousClock.now - started) / Double(tasks * callsPerTask), for: name)
-            await store.close()
+            FileHandle.standardError.write(Data("  \(row.scenario)\n".utf8))
+            rows.append(row)
         }
-        FileHandle.standardError.write(Data("  \(row.scenario)\n".utf8))
-        return row
+        return rows
     }
 
     private func readThroughput(_ store: any BenchmarkedStore, readers: Int) async throws -> Double {

@@ -19,13 +19,13 @@ protocol BenchmarkedStore: AnyObject {
     func revert(_ session: String, to messageId: String) async throws
     func delete(_ session: String) async throws
     func close() async
-    /// Runs `call`, one timed call, from where this implementation's callers would make it.
-    func run(_ call: () async throws -> Void) async throws
+    /// Runs `calls` from where this implementation's callers would make them.
+    func run(_ calls: () async throws -> Void) async throws
 }
 
 extension BenchmarkedStore {
-    func run(_ call: () async throws -> Void) async throws {
-        try await call()
+    func run(_ calls: () async throws -> Void) async throws {
+        try await calls()
     }
 }
 
@@ -48,9 +48,9 @@ final class OursStore: BenchmarkedStore {
         self.onWriterExecutor = onWriterExecutor
     }
 
-    func run(_ call: () async throws -> Void) async throws {
-        guard onWriterExecutor else { return try await call() }
-        try await repository.withWriterExecutor(call)
+    func run(_ calls: () async throws -> Void) async throws {
+        guard onWriterExecutor else { return try await calls() }
+        try await repository.withWriterExecutor(calls)
     }
 
     func addMessage(session: String, withParts: Bool) async throws {

@@ -41,7 +41,7 @@ for run in 1...runs {
     if wanted("list") { rows += try await scenarios.listSessions() }
     if wanted("fork") { rows += try await scenarios.forkRevertDelete() }
     if wanted("concurrent") {
-        rows.append(try await scenarios.concurrentWriters())
+        rows += try await scenarios.concurrentWriters()
         rows += try await scenarios.concurrentReaders()
     }
     if wanted("import") { rows.append(try await scenarios.importLegacy()) }

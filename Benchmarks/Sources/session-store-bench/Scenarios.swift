@@ -33,11 +33,11 @@ struct Scenarios {
     }
 
     /// Measures `body` on every store and fills a row with the median call; `prepare`, untimed, runs before each
-    /// call. The stores take turns call by call, so that what the machine is doing meanwhile (writeback of earlier
-    /// files, other processes) weighs on all of them alike.
+    /// call. The stores take turns, `callsInARow` calls each, so that what the machine is doing meanwhile (writeback
+    /// of earlier files, other processes) weighs on all of them alike.
     func row(
         _ scenario: String, _ stores: [(String, any BenchmarkedStore)], iterations: (String) -> Int, rows: Int? = nil,
-        warmups: Int = 2, prepare: (any BenchmarkedStore) async throws -> Void = { _ in },
+        warmups: Int = 2, callsInARow: Int = 1, prepare: (any BenchmarkedStore) async throws -> Void = { _ in },
         _ body: @escaping (any BenchmarkedStore, Int) async throws -> Void
     ) async throws -> ResultRow {
         for (_, store) in stores {
@@ -52,14 +52,16 @@ struct Scenarios {
         // it runs after the others rather than among them.
         let turns = [stores.indices.filter { stores[$0].0 != "json" }, stores.indices.filter { stores[$0].0 == "json" }]
         for turn in turns {
-            for iteration in 0..<(turn.map { counts[$0] }.max() ?? 0) {
-                for index in turn where iteration < counts[index] {
+            for first in stride(from: 0, to: turn.map { counts[$0] }.max() ?? 0, by: callsInARow) {
+                for index in turn where first < counts[index] {
                     let store = stores[index].1
                     try await store.run {
-                        try await prepare(store)
-                        let started = ContinuousClock.now
-                        try await body(store, iteration)
-                        samples[index].append(Harness.seconds(ContinuousClock.now - started))
+                        for iteration in first..<min(first + callsInARow, counts[index]) {
+                            try await prepare(store)
+                            let started = ContinuousClock.now
+                            try await body(store, iteration)
+                            samples[index].append(Harness.seconds(ContinuousClock.now - started))
+                        }
                     }
                 }
             }
@@ -85,12 +87,17 @@ struct Scenarios {
                 rows.append(try await row(
                     "addMessage, \(existing) messages in the workspace, synchronous=\(synchronous.rawValue)"
                         + (onWriterExecutor ? ", SessionStore called on its writer's executor" : ""), stores,
-                    iterations: { $0 == "json" ? max(2, min(20, 20_000 / existing)) : (synchronous == .full ? 100 : 300) }
+                    iterations: { $0 == "json" ? max(2, min(20, 20_000 / existing)) : (synchronous == .full ? 100 : 300) },
+                    callsInARow: onWriterExecutor ? Self.callsOnTheWritersExecutor : 1
                 ) { store, _ in try await store.addMessage(session: "target", withParts: false) })
             }
         }
         return rows
     }
+
+    /// How many calls in a row each implementation makes in the rows of SessionStore on its writer's executor, as
+    /// a task streaming a reply stays there for many calls.
+    static let callsOnTheWritersExecutor = 10
 
     func streaming() async throws -> [ResultRow] {
         let existing = size(10_000)
@@ -103,7 +110,7 @@ struct Scenarios {
             rows.append(try await row(
                 "streaming: updateMessage on one message, \(existing) in the workspace"
                     + (onWriterExecutor ? ", SessionStore called on its writer's executor" : ""),
-                stores, iterations: { _ in 100 }
+                stores, iterations: { _ in 100 }, callsInARow: onWriterExecutor ? Self.callsOnTheWritersExecutor : 1
             ) { store, _ in
                 content += " token"
                 try await store.appendToMessage("s0-m1", content: content)

@@ -39,4 +39,21 @@ import Testing
         #expect(walBytes(path) <= 60 * 4096)
         #expect(try reader.prepare("SELECT count(*) FROM t").first { $0.int64(0) } == 401)
     }
+
+    @Test func byDefaultTheLogOfALargeTransactionIsLeftInPlaceForTheNext() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("db.sqlite")
+        let writer = try Connection(location: .file(path))
+        try writer.execute("CREATE TABLE t (payload BLOB NOT NULL)")
+        let payload = SQLiteValue.blob(Data(repeating: 1, count: 4000))
+        // About 5000 pages in one commit: more than a 16 MiB threshold, which truncated the log to nothing and
+        // made every such transaction grow the file again.
+        try writer.transaction {
+            for _ in 0..<5000 {
+                try writer.execute("INSERT INTO t VALUES (?1)", [payload])
+            }
+        }
+        #expect(walBytes(path) >= 5000 * 4096)
+        #expect(try writer.prepare("SELECT count(*) FROM t").first { $0.int64(0) } == 5000)
+    }
 }

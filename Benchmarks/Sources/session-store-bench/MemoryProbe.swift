@@ -17,7 +17,7 @@ enum MemoryProbe {
     }
 
     static func importing(messages: Int, scratch: Scratch) async throws {
-        let directory = try Scenarios(scratch: scratch, scale: 1).generateLegacyDirectory(messages: messages)
+        let directory = try Scenarios(scratch: scratch, scale: 1, run: 0).generateLegacyDirectory(messages: messages)
         // Generating the directory is not the import: only what follows counts.
         Harness.resetPeakRSS()
         let repository = try await SessionRepository(path: scratch.file("import.sqlite"))

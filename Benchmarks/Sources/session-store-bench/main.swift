@@ -29,9 +29,9 @@ let only = value(after: "--only").map { Set($0.split(separator: ",").map(String.
 func wanted(_ name: String) -> Bool { only?.contains(name) ?? true }
 
 let runs = max(1, value(after: "--runs").flatMap(Int.init) ?? 1)
-let scenarios = Scenarios(scratch: scratch, scale: scale)
 var tables: [[ResultRow]] = []
 for run in 1...runs {
+    let scenarios = Scenarios(scratch: scratch, scale: scale, run: run - 1)
     FileHandle.standardError.write(Data("measuring (scale \(scale), run \(run) of \(runs))…\n".utf8))
     var rows: [ResultRow] = []
     if wanted("call") { rows.append(try await scenarios.smallestCall()) }
@@ -50,6 +50,7 @@ for run in 1...runs {
 
 Harness.printTable(Harness.median(of: tables))
 if wanted("memory") {
+    let scenarios = Scenarios(scratch: scratch, scale: scale, run: 0)
     print()
     let importSize = scenarios.size(100_000)
     print("| peak memory (RSS) | MiB |")

@@ -1,7 +1,8 @@
 import Foundation
 import SessionStore
 
-// Shows the store at work with no set-up: a session, a fork, a revert in the fork, and both conversations.
+// Shows the store at work with no set-up: a session with a streamed reply, a fork, a revert in the fork, and both
+// conversations.
 // Pass a file path to keep the database (`swift run session-store-demo demo.sqlite`); by default it is in memory.
 
 let repository: SessionRepository

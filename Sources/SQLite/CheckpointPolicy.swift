@@ -15,8 +15,8 @@ public struct CheckpointPolicy: Sendable, Hashable {
 
     /// The defaults: passive at 1000 pages, truncate at 16384 (64 MiB with 4 KiB pages).
     ///
-    /// Truncating sooner costs large transactions (a fork of a long history, deleting a big session): each would
-    /// grow the file again from nothing, about 15% slower than writing over the log left in place.
+    /// Truncating sooner costs large transactions, such as the fork of a long-forked history: each would grow
+    /// the file again from nothing, about 15% slower than writing over the log left in place.
     public init(passivePages: Int32 = 1000, truncatePages: Int32 = 16384) {
         self.passivePages = passivePages
         self.truncatePages = truncatePages

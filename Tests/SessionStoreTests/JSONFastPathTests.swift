@@ -49,7 +49,7 @@ import Testing
     func aCharacterToStopAtIsFoundWhereverItFallsInAWord(character: String) throws {
         for offset in 0..<20 {
             let parts = [MessagePart(type: .text, content: String(repeating: "a", count: offset) + character + "bcdefghijklmnopq")]
-            let stored = try #require(try JSONText.encode(parts))
+            let stored = JSONWriter.parts(parts)
             #expect(fast(stored, JSONFastPath.parts) == parts, "\(stored)")
         }
     }
@@ -85,7 +85,7 @@ import Testing
             MessagePart(type: .toolCall, toolCall: ToolCall(id: "c", function: .init(name: "n", arguments: "{}"))),
             MessagePart(type: .toolResult, toolResult: ToolResult(toolCallId: "c", content: "done", isError: true)),
         ]
-        let stored = try #require(try JSONText.encode(parts))
+        let stored = JSONWriter.parts(parts)
         #expect(fast(stored, JSONFastPath.parts) == parts)
     }
 }
@@ -116,7 +116,7 @@ import Testing
                     toolCall: Bool.random(using: &generator) ? call : nil,
                     toolResult: Bool.random(using: &generator) ? result : nil)
             }
-            var stored = try #require(try JSONText.encode(parts))
+            var stored = JSONWriter.parts(parts)
             let decoded = stored.withUTF8(JSONFastPath.parts)
             #expect(decoded == parts, "\(stored)")
             #expect(decoded == (try JSONDecoder().decode([MessagePart].self, from: Data(stored.utf8))))

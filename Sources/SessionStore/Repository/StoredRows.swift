@@ -54,8 +54,8 @@ enum StoredRows {
     /// The message's stored values in `messageColumns` order followed by the workspace id (the parameters of
     /// `insertMessage`), after checking its size against `limits`.
     static func messageArguments(_ message: SessionMessage, workspaceId: String, limits: Limits) throws -> [SQLiteValue] {
-        let parts = try JSONText.encode(message.parts)
-        let toolCalls = try JSONText.encode(message.toolCalls)
+        let parts = message.parts.map(JSONWriter.parts)
+        let toolCalls = message.toolCalls.map(JSONWriter.toolCalls)
         try limits.checkMessage(
             byteCount: (message.content?.utf8.count ?? 0) + (parts?.utf8.count ?? 0) + (toolCalls?.utf8.count ?? 0))
         try limits.checkLabel(message.toolCallId, "toolCallId")

@@ -1,19 +1,8 @@
 import Foundation
 import SQLite
 
-/// The JSON text stored in the `parts` and `tool_calls` columns.
+/// Reads the JSON text stored in the `parts` and `tool_calls` columns (``JSONWriter`` writes it).
 enum JSONText {
-    private static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        return encoder
-    }()
-
-    static func encode<T: Encodable>(_ value: T?) throws -> String? {
-        guard let value else { return nil }
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
-
     /// The column's JSON decoded, through ``JSONFastPath`` when it can, else `JSONDecoder`; nil for NULL.
     static func decode<T: Decodable>(
         _ column: Int, of row: Row, fastPath: (UnsafeBufferPointer<UInt8>) -> T?, table: String, id: String

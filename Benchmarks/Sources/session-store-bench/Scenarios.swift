@@ -97,6 +97,16 @@ struct Scenarios {
                     callsInARow: onWriterExecutor ? Self.callsOnTheWritersExecutor : 1
                 ) { store, _ in try await store.addMessage(session: "target", withParts: false) })
             }
+            // Messages with parts: SessionStore and GRDB write the parts' JSON, C binds text written beforehand.
+            guard existing == size(10_000) else { continue }
+            for onWriterExecutor in [false, true] {
+                rows.append(try await row(
+                    "addMessage with parts, \(existing) messages in the workspace, synchronous=NORMAL"
+                        + (onWriterExecutor ? ", SessionStore called on its writer's executor" : ""),
+                    try await stores(template, legacy: nil, onWriterExecutor: onWriterExecutor), iterations: { _ in 300 },
+                    callsInARow: onWriterExecutor ? Self.callsOnTheWritersExecutor : 1
+                ) { store, _ in try await store.addMessage(session: "target", withParts: true) })
+            }
         }
         return rows
     }

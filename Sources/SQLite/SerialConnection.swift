@@ -85,13 +85,11 @@ public final class SerialConnection: TaskExecutor, Sendable {
 
     /// Lets the jobs already submitted finish, then closes the connection. Later jobs fail with `.misuse`.
     public func close() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            isClosed.withLock { $0 = true }
-            // Jobs submitted before this point were queued first, so they run before the connection goes.
-            queue.async {
-                self.connection.close()
-                continuation.resume()
-            }
+        isClosed.withLock { $0 = true }
+        // Jobs submitted before this point were queued first, so they run before the connection goes.
+        _ = await queue.result {
+            self.connection.close()
+            return .success(())
         }
     }
 }

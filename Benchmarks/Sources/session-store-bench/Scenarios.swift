@@ -86,7 +86,7 @@ struct Scenarios {
         for existing in [size(1_000), size(10_000), size(100_000)] {
             let template = scratch.file("add-\(existing).sqlite")
             let legacy = try Workload.seed(template, Workload.workspaceOf(messages: existing), legacy: true)
-            for (synchronous, onWriterExecutor) in [(ConnectionOptions.Synchronous.normal, false), (.normal, true), (.full, false)] {
+            for (synchronous, onWriterExecutor) in [(ConnectionOptions.Synchronous.normal, false), (.normal, true), (.full, false), (.full, true)] {
                 let withJSON = synchronous == .normal && !onWriterExecutor
                 let stores = try await self.stores(
                     template, legacy: withJSON ? legacy : nil, synchronous: synchronous, onWriterExecutor: onWriterExecutor)

@@ -47,7 +47,8 @@ private struct Parser {
         }
         guard complete, let kind else { return nil }
         part.type = kind
-        return part
+        // Moved out, not copied: Swift 6.3 otherwise retains and releases every field of a var the closure saw.
+        return consume part
     }
 
     mutating func toolCall() -> ToolCall? {

@@ -2,18 +2,21 @@
 ///
 /// Encodes to the JSON of the store SessionStore replaces, key for key.
 public struct Session: Codable, Sendable, Hashable, Identifiable {
+    // As in `SessionMessage`, the public initializer calls the memberwise one, which builds a value without a
+    // retain and release of every field; the timestamps come first so that the two differ.
+
     /// A ULID.
     public var id: String
     /// The workspace the session belongs to.
     public var workspaceId: String
-    /// The title; "New Session" unless given.
-    public var title: String?
-    /// The session this one was forked from or created under; nil for a root session.
-    public var parentId: String?
     /// Creation time, in milliseconds since the Unix epoch.
     public var createdAt: Int64
     /// Time of the latest change to the session or its message list, in milliseconds since the Unix epoch.
     public var updatedAt: Int64
+    /// The title; "New Session" unless given.
+    public var title: String?
+    /// The session this one was forked from or created under; nil for a root session.
+    public var parentId: String?
     /// The messages the session shows, in order.
     public var messageIds: [String]
     /// The model the session talks to.
@@ -22,23 +25,6 @@ public struct Session: Codable, Sendable, Hashable, Identifiable {
     public var agent: String?
     /// A client's marker of the message the session was reverted to.
     public var revert: RevertMarker?
-
-    /// Creates a session value.
-    public init(
-        id: String, workspaceId: String, title: String?, parentId: String?, createdAt: Int64, updatedAt: Int64,
-        messageIds: [String] = [], model: ModelSelection? = nil, agent: String? = nil, revert: RevertMarker? = nil
-    ) {
-        self.id = id
-        self.workspaceId = workspaceId
-        self.title = title
-        self.parentId = parentId
-        self.createdAt = createdAt
-        self.updatedAt = updatedAt
-        self.messageIds = messageIds
-        self.model = model
-        self.agent = agent
-        self.revert = revert
-    }
 
     private enum CodingKeys: String, CodingKey {
         case id, workspaceId, title, parentId, createdAt, updatedAt, messageIds, model, agent, revert
@@ -57,6 +43,18 @@ public struct Session: Codable, Sendable, Hashable, Identifiable {
         try container.encodeIfPresent(model, forKey: .model)
         try container.encodeIfPresent(agent, forKey: .agent)
         try container.encodeIfPresent(revert, forKey: .revert)
+    }
+}
+
+extension Session {
+    /// Creates a session value.
+    public init(
+        id: String, workspaceId: String, title: String?, parentId: String?, createdAt: Int64, updatedAt: Int64,
+        messageIds: [String] = [], model: ModelSelection? = nil, agent: String? = nil, revert: RevertMarker? = nil
+    ) {
+        self.init(
+            id: id, workspaceId: workspaceId, createdAt: createdAt, updatedAt: updatedAt, title: title,
+            parentId: parentId, messageIds: messageIds, model: model, agent: agent, revert: revert)
     }
 }
 

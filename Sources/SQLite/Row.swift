@@ -63,6 +63,16 @@ public struct Row {
         return try body(UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, index))))
     }
 
+    /// Whether the column holds exactly the text of `string` (never for NULL), compared without making a String.
+    @inlinable
+    public func text(_ column: Int, equals string: String) -> Bool {
+        withUTF8(column) { bytes in
+            guard let bytes else { return false }
+            return string.utf8.withContiguousStorageIfAvailable { $0.elementsEqual(bytes) }
+                ?? string.utf8.elementsEqual(bytes)
+        }
+    }
+
     /// The column as an integer, or nil for NULL.
     @inlinable
     public func optionalInt64(_ column: Int) -> Int64? {

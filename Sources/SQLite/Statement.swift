@@ -126,17 +126,23 @@ public final class Statement {
         while try step() {}
     }
 
+    /// Binds `arguments`, calls `body` with every row, then resets.
+    @inlinable
+    public func forEach<E: Error>(_ arguments: [SQLiteValue] = [], _ body: (Row) throws(E) -> Void) throws {
+        try bind(arguments)
+        defer { reset() }
+        while try step() {
+            try body(row)
+        }
+    }
+
     /// Binds `arguments` and maps every row with `transform`, then resets.
     // Inlinable so that the loop is specialised for the caller's type: generic, it copied and destroyed every
     // row's value through the type's value witnesses and looked up its metadata per call.
     @inlinable
     public func map<T, E: Error>(_ arguments: [SQLiteValue] = [], _ transform: (Row) throws(E) -> T) throws -> [T] {
-        try bind(arguments)
-        defer { reset() }
         var results: [T] = []
-        while try step() {
-            results.append(try transform(row))
-        }
+        try forEach(arguments) { row throws(E) in results.append(try transform(row)) }
         return results
     }
 

@@ -19,12 +19,13 @@ enum StoredRows {
         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
         """
 
-    static func session(_ row: Row, messageIds: [String] = []) -> Session {
+    /// The session of a row of `sessionColumns`, without its message ids.
+    static func session(_ row: Row) -> Session {
         let model = row.optionalString(6).map { ModelSelection(providerId: $0, modelId: row.string(7)) }
         let revert = row.optionalString(9).map { RevertMarker(messageID: $0, reason: row.optionalString(10)) }
         return Session(
             id: row.string(0), workspaceId: row.string(1), title: row.optionalString(2), parentId: row.optionalString(3),
-            createdAt: row.int64(4), updatedAt: row.int64(5), messageIds: messageIds, model: model,
+            createdAt: row.int64(4), updatedAt: row.int64(5), messageIds: [], model: model,
             agent: row.optionalString(8), revert: revert)
     }
 
@@ -84,21 +85,32 @@ enum StoredRows {
 
     /// The workspace's sessions with their message ids, most recently updated first (ties: the later id first).
     static func sessions(workspaceId: String, _ connection: Connection) throws -> [Session] {
+        // The links come grouped by session: one String and one dictionary entry per session, not per link.
         var messageIds: [String: [String]] = [:]
-        let links = try connection.cachedStatement(
+        var sessionId = ""
+        var idsOfSession: [String] = []
+        try connection.cachedStatement(
             """
             SELECT l.session_id, l.message_id
             FROM sessions s JOIN session_messages l ON l.session_id = s.id
             WHERE s.workspace_id = ?1
             ORDER BY l.session_id, l.position
-            """)
-        for (sessionId, messageId) in try links.map([.text(workspaceId)], { ($0.string(0), $0.string(1)) }) {
-            messageIds[sessionId, default: []].append(messageId)
+            """
+        ).forEach([.text(workspaceId)]) { row in
+            if !row.text(0, equals: sessionId) {
+                if !idsOfSession.isEmpty { messageIds[sessionId] = idsOfSession }
+                sessionId = row.string(0)
+                idsOfSession = []
+            }
+            idsOfSession.append(row.string(1))
         }
+        if !idsOfSession.isEmpty { messageIds[sessionId] = idsOfSession }
         return try connection.cachedStatement(
             "SELECT \(sessionColumns) FROM sessions WHERE workspace_id = ?1 ORDER BY updated_at DESC, id DESC"
         ).map([.text(workspaceId)]) { row in
-            session(row, messageIds: messageIds[row.string(0)] ?? [])
+            var session = session(row)
+            session.messageIds = messageIds.removeValue(forKey: session.id) ?? []
+            return session
         }
     }
 

@@ -101,6 +101,36 @@ import Testing
         #expect(try connection.prepare("SELECT count(*) FROM u").first { $0.int64(0) } == 1)
     }
 
+    @Test func forEachVisitsEveryRowInOrderAndResetsEvenWhenTheBodyThrows() throws {
+        for value in [3, 1, 2] {
+            try connection.execute("INSERT INTO t (i) VALUES (?1)", [.integer(Int64(value))])
+        }
+        let select = try connection.prepare("SELECT i FROM t WHERE i >= ?1 ORDER BY i")
+        var seen: [Int64] = []
+        try select.forEach([.integer(2)]) { seen.append($0.int64(0)) }
+        #expect(seen == [2, 3])
+
+        #expect(try select.map([.integer(1)]) { $0.int64(0) } == [1, 2, 3])
+        struct Stop: Error {}
+        #expect(throws: Stop.self) {
+            try select.forEach([.integer(1)]) { _ in throw Stop() }
+        }
+        // Reset after the throw: a statement left running would keep the table locked.
+        try connection.execute("DROP TABLE t")
+    }
+
+    @Test func textEqualsComparesTheWholeTextAndNeverMatchesNull() throws {
+        let text = "nul\u{0}inside, four-byte 🚀"
+        try connection.execute("INSERT INTO t (i, s) VALUES (1, ?1), (2, NULL), (3, '')", [.text(text)])
+        let rows = try connection.prepare("SELECT s FROM t ORDER BY i")
+        let matches = try rows.map { row in
+            [text, "nul", text + "!", "", "nul\u{0}inside, four-byte 🚁"].map { row.text(0, equals: $0) }
+        }
+        #expect(matches[0] == [true, false, false, false, false])
+        #expect(matches[1] == [false, false, false, false, false])
+        #expect(matches[2] == [false, false, false, true, false])
+    }
+
     @Test func closedConnectionsRefuseWork() throws {
         connection.close()
         let error = #expect(throws: SQLiteError.self) {

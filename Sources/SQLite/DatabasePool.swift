@@ -70,6 +70,24 @@ public final class DatabasePool: Sendable {
         try await withTaskExecutorPreference(writer, isolation: isolation, operation: body)
     }
 
+    /// Runs `body` on the queue of the least busy reader: the reads it makes run on that reader at once instead of
+    /// each going to the reader's thread and back. Writes still go to the writer. Without readers (in memory),
+    /// `body` runs on the writer's queue.
+    ///
+    /// The reader counts as busy until `body` returns, so other tasks' reads go to the other readers while one is
+    /// less busy; a read that does queue on it waits while `body` runs its own code. Code in `body` isolated to an
+    /// actor runs on that actor instead.
+    public func withReaderExecutor<T, Failure: Error>(
+        isolation: isolated (any Actor)? = #isolation, _ body: () async throws(Failure) -> T
+    ) async throws(Failure) -> T {
+        guard !readers.isEmpty else {
+            return try await withTaskExecutorPreference(writer, isolation: isolation, operation: body)
+        }
+        let index = reserveReader()
+        defer { releaseReader(index) }
+        return try await withTaskExecutorPreference(readers[index], isolation: isolation, operation: body)
+    }
+
     /// Runs `body` inside one read snapshot on a reader: it sees every transaction committed before it began
     /// and none after.
     public func read<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
@@ -79,13 +97,26 @@ public final class DatabasePool: Sendable {
         guard !readers.isEmpty else {
             return try await writer.run(snapshot)
         }
-        let index = readsInFlight.withLock { load in
+        // A task inside withReaderExecutor reads on its own reader, where the read runs at once.
+        if let current = readers.first(where: \.isCurrent) {
+            return try await current.run(snapshot)
+        }
+        let index = reserveReader()
+        defer { releaseReader(index) }
+        return try await readers[index].run(snapshot)
+    }
+
+    /// Counts one more user of the least busy reader and returns its index.
+    private func reserveReader() -> Int {
+        readsInFlight.withLock { load in
             let index = load.indices.min { load[$0] < load[$1] } ?? 0
             load[index] += 1
             return index
         }
-        defer { readsInFlight.withLock { $0[index] -= 1 } }
-        return try await readers[index].run(snapshot)
+    }
+
+    private func releaseReader(_ index: Int) {
+        readsInFlight.withLock { $0[index] -= 1 }
     }
 
     /// Waits for the work already submitted, then closes every connection. Later calls fail with `.misuse`.

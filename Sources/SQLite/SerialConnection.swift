@@ -47,13 +47,19 @@ public final class SerialConnection: TaskExecutor, Sendable {
         let job = Job()
         return try await withTaskCancellationHandler {
             // A task running on this queue already is the queue's current job: nothing else can use the connection.
-            if DispatchQueue.getSpecific(key: onQueue) != nil {
+            if isCurrent {
                 return perform(job, body)
             }
             return await queue.result { self.perform(job, body) }
         } onCancel: {
             job.cancel(interrupting: self.connection)
         }.get()
+    }
+
+    /// Whether the caller runs on the connection's queue, as a task that prefers the connection as its executor
+    /// does.
+    var isCurrent: Bool {
+        DispatchQueue.getSpecific(key: onQueue) != nil
     }
 
     /// Runs the job of a task that prefers this connection as its executor on the connection's queue.

@@ -135,6 +135,63 @@ import Testing
         #expect(counts == [1, 2, 3])
     }
 
+    @Test func readsFromAReadersExecutorRunOnThatReaderAndOtherTasksReadOnAnother() async throws {
+        let pool = self.pool
+        let (mine, others) = try await pool.withReaderExecutor {
+            let mine = [try await pool.read { ObjectIdentifier($0) }, try await pool.read { ObjectIdentifier($0) }]
+            let others = try await Task.detached { try await pool.read { ObjectIdentifier($0) } }.value
+            return (mine, others)
+        }
+        #expect(mine[0] == mine[1])
+        #expect(others != mine[0])
+    }
+
+    @Test func readsFromAReadersExecutorSeeTheWritesOfTheirTask() async throws {
+        let pool = self.pool
+        let counts = try await pool.withReaderExecutor {
+            var counts: [Int64?] = []
+            for _ in 0..<3 {
+                try await pool.write { try $0.execute("INSERT INTO t VALUES (1)") }
+                counts.append(try await pool.read { try $0.prepare("SELECT count(*) FROM t").first { $0.int64(0) } })
+            }
+            return counts
+        }
+        #expect(counts == [1, 2, 3])
+    }
+
+    @Test func cancellingALongReadFromAReadersExecutorInterruptsIt() async throws {
+        let pool = self.pool
+        let started = DispatchSemaphore(value: 0)
+        let task = Task {
+            try await pool.withReaderExecutor {
+                try await pool.read { connection in
+                    started.signal()
+                    return try connection.prepare(
+                        "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c) SELECT count(*) FROM c"
+                    ).first { $0.int64(0) }
+                }
+            }
+        }
+        await started.waitForSignal()
+        task.cancel()
+        await #expect(throws: CancellationError.self) {
+            try await task.value
+        }
+        #expect(try await pool.withReaderExecutor { try await pool.read { try $0.prepare("SELECT 7").first { $0.int64(0) } } } == 7)
+    }
+
+    @Test func aReadersExecutorInMemoryIsTheWriters() async throws {
+        let pool = try DatabasePool(location: .inMemory)
+        let count = try await pool.withReaderExecutor {
+            try await pool.write { connection in
+                try connection.execute("CREATE TABLE t (n INTEGER NOT NULL)")
+                try connection.execute("INSERT INTO t VALUES (1)")
+            }
+            return try await pool.read { try $0.prepare("SELECT count(*) FROM t").first { $0.int64(0) } }
+        }
+        #expect(count == 1)
+    }
+
     @Test func callsAfterCloseAreRefused() async throws {
         await pool.close()
         let error = await #expect(throws: SQLiteError.self) {

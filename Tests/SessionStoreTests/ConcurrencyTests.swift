@@ -70,9 +70,13 @@ import TestSupport
         let tallies = try await withThrowingTaskGroup(of: Tally.self) { group in
             for task in 0..<8 {
                 group.addTask {
-                    // Half the tasks run on the writer's executor, where their writes skip the queue.
-                    guard task.isMultiple(of: 2) else { return try await mixedOperations(task) }
-                    return try await repository.withWriterExecutor { try await mixedOperations(task) }
+                    // A third of the tasks run on the writer's executor, where their writes skip the queue, and a
+                    // third on a reader's, where their reads do.
+                    switch task % 3 {
+                    case 0: try await repository.withWriterExecutor { try await mixedOperations(task) }
+                    case 1: try await repository.withReaderExecutor { try await mixedOperations(task) }
+                    default: try await mixedOperations(task)
+                    }
                 }
             }
             return try await group.reduce(into: [Tally]()) { $0.append($1) }

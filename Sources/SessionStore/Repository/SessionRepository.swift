@@ -66,6 +66,21 @@ public final class SessionRepository: Sendable {
         try await database.withWriterExecutor(isolation: isolation, body)
     }
 
+    /// Runs `body` on the thread of one reader connection, so that the reads it makes (`getSessionMessages`,
+    /// `listSessions`, …) run there at once instead of each going to that thread and back, which is much of what
+    /// a small read costs. For a task that reads and then encodes or renders what it read, such as a request
+    /// handler. Writes still go to the writer; every call keeps its own snapshot.
+    ///
+    /// Other tasks' reads go to the other readers while one is less busy; one that queues on this reader waits
+    /// while `body` runs its own code: keep slow work out of it, and never block it waiting for another task
+    /// (awaiting one is fine). Code in `body` isolated to an actor (such as the main actor) runs on that actor
+    /// instead and gains nothing.
+    public func withReaderExecutor<T, Failure: Error>(
+        isolation: isolated (any Actor)? = #isolation, _ body: () async throws(Failure) -> T
+    ) async throws(Failure) -> T {
+        try await database.withReaderExecutor(isolation: isolation, body)
+    }
+
     /// Runs one call of the API, logging it: at debug level normally, at warning level when slow or when SQLite
     /// failed. Nothing is formatted unless the logger's level lets the entry through.
     func logged<T>(

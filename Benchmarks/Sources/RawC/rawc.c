@@ -51,6 +51,9 @@ static const char *const SQL[STATEMENT_COUNT] = {
 struct rawc_store {
     sqlite3 *db;
     sqlite3_stmt *statements[STATEMENT_COUNT];
+    // The copies of text columns the last call made: what it returns to its caller, who releases them.
+    char **copies;
+    size_t copy_count, copy_capacity;
 };
 
 static sqlite3_stmt *statement(rawc_store *store, int which) {
@@ -76,18 +79,31 @@ static int run(sqlite3_stmt *stmt) {
     return code == SQLITE_DONE ? SQLITE_OK : code;
 }
 
-// Copies a text column, as building a value from the row does.
-static void copy_text(sqlite3_stmt *stmt, int column) {
+// Copies a text column and keeps the copy until rawc_release_values, as a Swift read builds values its caller
+// holds: the floor must allocate what it returns and free it later, not reuse one buffer that stays in cache.
+static void copy_text(rawc_store *store, sqlite3_stmt *stmt, int column) {
     const unsigned char *value = sqlite3_column_text(stmt, column);
     if (!value) return;
     int length = sqlite3_column_bytes(stmt, column);
     char *copy = malloc((size_t)length + 1);
     memcpy(copy, value, (size_t)length);
     copy[length] = 0;
-    free(copy);
+    if (store->copy_count == store->copy_capacity) {
+        store->copy_capacity = store->copy_capacity ? store->copy_capacity * 2 : 16;
+        store->copies = realloc(store->copies, store->copy_capacity * sizeof *store->copies);
+    }
+    store->copies[store->copy_count++] = copy;
+}
+
+void rawc_release_values(rawc_store *store) {
+    for (size_t i = 0; i < store->copy_count; i++) free(store->copies[i]);
+    free(store->copies);
+    store->copies = NULL;
+    store->copy_count = store->copy_capacity = 0;
 }
 
 static int finish(rawc_store *store, int code) {
+    rawc_release_values(store);
     if (code == SQLITE_OK) return run(statement(store, COMMIT));
     if (!sqlite3_get_autocommit(store->db)) run(statement(store, ROLLBACK));
     return code;
@@ -106,6 +122,7 @@ rawc_store *rawc_open(const char *path, int synchronous_full) {
 }
 
 void rawc_close(rawc_store *store) {
+    rawc_release_values(store);
     for (int i = 0; i < STATEMENT_COUNT; i++) sqlite3_finalize(store->statements[i]);
     sqlite3_close_v2(store->db);
     free(store);
@@ -176,7 +193,7 @@ int64_t rawc_get_session_messages(rawc_store *store, const char *workspace_id, c
     text(select, 2, workspace_id);
     int64_t rows = 0;
     while (sqlite3_step(select) == SQLITE_ROW) {
-        for (int column = 0; column < 8; column++) copy_text(select, column);
+        for (int column = 0; column < 8; column++) copy_text(store, select, column);
         sqlite3_column_int64(select, 8);
         sqlite3_column_int64(select, 9);
         rows++;
@@ -198,8 +215,8 @@ int64_t rawc_list_sessions(rawc_store *store, const char *workspace_id) {
     sqlite3_stmt *links = statement(store, SELECT_LINKS_OF_WORKSPACE);
     text(links, 1, workspace_id);
     while (sqlite3_step(links) == SQLITE_ROW) {
-        copy_text(links, 0);
-        copy_text(links, 1);
+        copy_text(store, links, 0);
+        copy_text(store, links, 1);
     }
     sqlite3_reset(links);
     sqlite3_stmt *sessions = statement(store, SELECT_SESSIONS);
@@ -208,7 +225,7 @@ int64_t rawc_list_sessions(rawc_store *store, const char *workspace_id) {
     while (sqlite3_step(sessions) == SQLITE_ROW) {
         for (int column = 0; column < 11; column++) {
             if (column == 4 || column == 5) sqlite3_column_int64(sessions, column);
-            else copy_text(sessions, column);
+            else copy_text(store, sessions, column);
         }
         count++;
     }
@@ -224,7 +241,7 @@ static int read_session(rawc_store *store, const char *workspace_id, const char 
     text(select, 1, session_id);
     text(select, 2, workspace_id);
     int found = sqlite3_step(select) == SQLITE_ROW;
-    if (found) for (int column = 0; column < 11; column++) copy_text(select, column);
+    if (found) for (int column = 0; column < 11; column++) copy_text(store, select, column);
     sqlite3_reset(select);
     if (!found) return SQLITE_NOTFOUND;
     sqlite3_stmt *ids = statement(store, SELECT_MESSAGE_IDS);
@@ -235,7 +252,7 @@ static int read_session(rawc_store *store, const char *workspace_id, const char 
         if (message_id && position_of && strcmp((const char *)sqlite3_column_text(ids, 0), message_id) == 0) {
             *position_of = count;
         }
-        copy_text(ids, 0);
+        copy_text(store, ids, 0);
     }
     sqlite3_reset(ids);
     *message_count = count;

@@ -15,14 +15,14 @@ struct Scenarios {
     }
 
     /// Opens the four implementations on copies of `template`; the JSON store on `legacy` when given; SessionStore
-    /// called from a task on its writer's executor when `onWriterExecutor` is set.
+    /// called from where `caller` says.
     func stores(
         _ template: String, legacy: LegacyWorkspace?, synchronous: ConnectionOptions.Synchronous = .normal,
-        onWriterExecutor: Bool = false
+        caller: Caller = .anyTask
     ) async throws -> [(String, any BenchmarkedStore)] {
         let oursPath = try scratch.copy(of: template, as: "ours.sqlite")
         var stores: [(String, any BenchmarkedStore)] = [
-            ("ours", try await OursStore(path: oursPath, synchronous: synchronous, onWriterExecutor: onWriterExecutor)),
+            ("ours", try await OursStore(path: oursPath, synchronous: synchronous, caller: caller)),
             ("c", try RawCStore(path: try scratch.copy(of: template, as: "c.sqlite"), synchronous: synchronous)),
             ("grdb", try GRDBStore(path: try scratch.copy(of: template, as: "grdb.sqlite"), synchronous: synchronous)),
         ]
@@ -86,48 +86,46 @@ struct Scenarios {
         for existing in [size(1_000), size(10_000), size(100_000)] {
             let template = scratch.file("add-\(existing).sqlite")
             let legacy = try Workload.seed(template, Workload.workspaceOf(messages: existing), legacy: true)
-            for (synchronous, onWriterExecutor) in [(ConnectionOptions.Synchronous.normal, false), (.normal, true), (.full, false), (.full, true)] {
-                let withJSON = synchronous == .normal && !onWriterExecutor
+            for (synchronous, caller) in [
+                (ConnectionOptions.Synchronous.normal, Caller.anyTask), (.normal, .writersExecutor), (.full, .anyTask), (.full, .writersExecutor),
+            ] {
+                let withJSON = synchronous == .normal && caller == .anyTask
                 let stores = try await self.stores(
-                    template, legacy: withJSON ? legacy : nil, synchronous: synchronous, onWriterExecutor: onWriterExecutor)
+                    template, legacy: withJSON ? legacy : nil, synchronous: synchronous, caller: caller)
                 rows.append(try await row(
                     "addMessage, \(existing) messages in the workspace, synchronous=\(synchronous.rawValue)"
-                        + (onWriterExecutor ? ", SessionStore called on its writer's executor" : ""), stores,
+                        + caller.label, stores,
                     // With FULL every call waits for the disk, whose time varies most: more calls steady the median.
                     iterations: { $0 == "json" ? max(2, min(20, 20_000 / existing)) : (synchronous == .full ? 500 : 300) },
-                    callsInARow: onWriterExecutor ? Self.callsOnTheWritersExecutor : 1
+                    callsInARow: caller.callsInARow
                 ) { store, _ in try await store.addMessage(session: "target", withParts: false) })
             }
             // Messages with parts: SessionStore and GRDB write the parts' JSON, C binds text written beforehand.
             guard existing == size(10_000) else { continue }
-            for onWriterExecutor in [false, true] {
+            for caller in [Caller.anyTask, .writersExecutor] {
                 rows.append(try await row(
                     "addMessage with parts, \(existing) messages in the workspace, synchronous=NORMAL"
-                        + (onWriterExecutor ? ", SessionStore called on its writer's executor" : ""),
-                    try await stores(template, legacy: nil, onWriterExecutor: onWriterExecutor), iterations: { _ in 300 },
-                    callsInARow: onWriterExecutor ? Self.callsOnTheWritersExecutor : 1
+                        + caller.label,
+                    try await stores(template, legacy: nil, caller: caller), iterations: { _ in 300 },
+                    callsInARow: caller.callsInARow
                 ) { store, _ in try await store.addMessage(session: "target", withParts: true) })
             }
         }
         return rows
     }
 
-    /// How many calls in a row each implementation makes in the rows of SessionStore on its writer's executor, as
-    /// a task streaming a reply stays there for many calls.
-    static let callsOnTheWritersExecutor = 10
-
     func streaming() async throws -> [ResultRow] {
         let existing = size(10_000)
         let template = scratch.file("stream.sqlite")
         let legacy = try Workload.seed(template, Workload.workspaceOf(messages: existing), legacy: true)
         var rows: [ResultRow] = []
-        for onWriterExecutor in [false, true] {
-            let stores = try await self.stores(template, legacy: onWriterExecutor ? nil : legacy, onWriterExecutor: onWriterExecutor)
+        for caller in [Caller.anyTask, .writersExecutor] {
+            let stores = try await self.stores(template, legacy: caller == .anyTask ? legacy : nil, caller: caller)
             var content = ""
             rows.append(try await row(
                 "streaming: updateMessage on one message, \(existing) in the workspace"
-                    + (onWriterExecutor ? ", SessionStore called on its writer's executor" : ""),
-                stores, iterations: { _ in 100 }, callsInARow: onWriterExecutor ? Self.callsOnTheWritersExecutor : 1
+                    + caller.label,
+                stores, iterations: { _ in 100 }, callsInARow: caller.callsInARow
             ) { store, _ in
                 content += " token"
                 try await store.appendToMessage("s0-m1", content: content)
@@ -145,12 +143,12 @@ struct Scenarios {
         ] })
         var rows: [ResultRow] = []
         for length in lengths {
-            for withParts in [false, true] {
+            for (withParts, caller) in [(false, Caller.anyTask), (false, .readersExecutor), (true, .anyTask), (true, .readersExecutor)] {
                 let session = (withParts ? "parts" : "plain") + "\(length)"
-                let stores = try await self.stores(template, legacy: nil)
+                let stores = try await self.stores(template, legacy: nil, caller: caller)
                 rows.append(try await row(
-                    "getSessionMessages, \(length) messages \(withParts ? "with" : "without") parts", stores,
-                    iterations: { _ in max(5, 20_000 / length) }, rows: length
+                    "getSessionMessages, \(length) messages \(withParts ? "with" : "without") parts" + caller.label, stores,
+                    iterations: { _ in max(5, 20_000 / length) }, rows: length, callsInARow: caller.callsInARow
                 ) { store, _ in
                     let count = try await store.getSessionMessages(session)
                     precondition(count == length, "read \(count) of \(length) messages")
@@ -286,11 +284,11 @@ struct Scenarios {
             Workload.SessionShape(id: "writer\($0)", messages: 0)
         })
         var rows: [ResultRow] = []
-        for onWriterExecutor in [false, true] {
+        for caller in [Caller.anyTask, .writersExecutor] {
             var row = ResultRow(
                 scenario: "addMessage from \(tasks) tasks at once, \(size(10_000)) messages in the workspace"
-                    + (onWriterExecutor ? ", SessionStore called on its writer's executor" : ""))
-            for (name, store) in try await stores(template, legacy: nil, onWriterExecutor: onWriterExecutor) {
+                    + caller.label)
+            for (name, store) in try await stores(template, legacy: nil, caller: caller) {
                 nonisolated(unsafe) let store = store
                 let started = ContinuousClock.now
                 if name == "c" {

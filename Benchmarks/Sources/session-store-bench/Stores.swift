@@ -35,22 +35,46 @@ enum BenchmarkError: Error {
 
 // MARK: - SessionStore
 
+/// Where SessionStore's calls come from.
+enum Caller {
+    /// Any task: every call goes to a connection's thread and back.
+    case anyTask
+    /// A task on the writer's executor, as a task streaming a reply would make its calls.
+    case writersExecutor
+    /// A task on a reader's executor, as a request handler that reads and then encodes what it read would.
+    case readersExecutor
+
+    /// What a scenario's name says of it.
+    var label: String {
+        switch self {
+        case .anyTask: ""
+        case .writersExecutor: ", SessionStore called on its writer's executor"
+        case .readersExecutor: ", SessionStore called on a reader's executor"
+        }
+    }
+
+    /// How many calls in a row each implementation makes: a task on an executor stays there for many calls.
+    var callsInARow: Int {
+        self == .anyTask ? 1 : 10
+    }
+}
+
 final class OursStore: BenchmarkedStore {
     let repository: SessionRepository
     let workspace = Workload.workspace
-    /// Whether calls come from a task on the writer's executor, as a task streaming a reply would make them.
-    let onWriterExecutor: Bool
+    let caller: Caller
 
-    init(
-        path: String, synchronous: ConnectionOptions.Synchronous = .normal, readers: Int = 4, onWriterExecutor: Bool = false
-    ) async throws {
+    init(path: String, synchronous: ConnectionOptions.Synchronous = .normal, readers: Int = 4, caller: Caller = .anyTask) async throws {
         repository = try await SessionRepository(path: path, configuration: Configuration(readerCount: readers, synchronous: synchronous))
-        self.onWriterExecutor = onWriterExecutor
+        self.caller = caller
     }
 
     func run(_ calls: () async throws -> Void) async throws {
-        guard onWriterExecutor else { return try await calls() }
-        try await repository.withWriterExecutor(calls)
+        switch caller {
+        case .anyTask: try await calls()
+        case .writersExecutor: try await repository.withWriterExecutor(calls)
+        case .readersExecutor: try await repository.withReaderExecutor(calls)
+        }
     }
 
     func addMessage(session: String, withParts: Bool) async throws {
@@ -126,11 +150,13 @@ final class RawCStore: BenchmarkedStore {
     }
 
     func getSessionMessages(_ session: String) async throws -> Int {
-        Int(rawc_get_session_messages(store, workspace, session))
+        defer { rawc_release_values(store) }
+        return Int(rawc_get_session_messages(store, workspace, session))
     }
 
     func listSessions() async throws -> Int {
-        Int(rawc_list_sessions(store, workspace))
+        defer { rawc_release_values(store) }
+        return Int(rawc_list_sessions(store, workspace))
     }
 
     func countSessions() async throws -> Int {

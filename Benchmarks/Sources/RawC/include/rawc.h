@@ -16,10 +16,13 @@ int rawc_add_message(rawc_store *store, const char *workspace_id, const char *se
 int rawc_update_message(rawc_store *store, const char *workspace_id, const char *message_id, const char *content,
                         int64_t now);
 /// Reads the session's messages in order, copying every text column as building values would; returns the
-/// number of rows, or -1.
+/// number of rows, or -1. The copies live until rawc_release_values, as values returned to a caller do.
 int64_t rawc_get_session_messages(rawc_store *store, const char *workspace_id, const char *session_id);
-/// Reads the workspace's sessions with their message ids; returns the number of sessions, or -1.
+/// Reads the workspace's sessions with their message ids, copying them as rawc_get_session_messages does;
+/// returns the number of sessions, or -1.
 int64_t rawc_list_sessions(rawc_store *store, const char *workspace_id);
+/// Frees the copies the last read made, as a caller drops the values it was returned.
+void rawc_release_values(rawc_store *store);
 /// The number of the workspace's sessions, or -1.
 int64_t rawc_count_sessions(rawc_store *store, const char *workspace_id);
 int rawc_fork_session(rawc_store *store, const char *workspace_id, const char *session_id, const char *fork_id,

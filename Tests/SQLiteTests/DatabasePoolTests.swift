@@ -122,15 +122,25 @@ import Testing
         #expect(try await pool.read { try $0.prepare("SELECT count(*) FROM t").first { $0.int64(0) } } == 1)
     }
 
-    @Test func readsFromTheWritersExecutorSeeItsWrites() async throws {
+    /// The connections whose executor a task can prefer.
+    enum PreferredConnection: CaseIterable, Sendable {
+        case writer, reader
+    }
+
+    @Test(arguments: PreferredConnection.allCases)
+    func readsFromAConnectionsExecutorSeeTheWritesOfTheirTask(_ preferred: PreferredConnection) async throws {
         let pool = self.pool
-        let counts = try await pool.withWriterExecutor {
+        let countAfterEachWrite = {
             var counts: [Int64?] = []
             for _ in 0..<3 {
                 try await pool.write { try $0.execute("INSERT INTO t VALUES (1)") }
                 counts.append(try await pool.read { try $0.prepare("SELECT count(*) FROM t").first { $0.int64(0) } })
             }
             return counts
+        }
+        let counts = switch preferred {
+        case .writer: try await pool.withWriterExecutor(countAfterEachWrite)
+        case .reader: try await pool.withReaderExecutor(countAfterEachWrite)
         }
         #expect(counts == [1, 2, 3])
     }
@@ -144,19 +154,6 @@ import Testing
         }
         #expect(mine[0] == mine[1])
         #expect(others != mine[0])
-    }
-
-    @Test func readsFromAReadersExecutorSeeTheWritesOfTheirTask() async throws {
-        let pool = self.pool
-        let counts = try await pool.withReaderExecutor {
-            var counts: [Int64?] = []
-            for _ in 0..<3 {
-                try await pool.write { try $0.execute("INSERT INTO t VALUES (1)") }
-                counts.append(try await pool.read { try $0.prepare("SELECT count(*) FROM t").first { $0.int64(0) } })
-            }
-            return counts
-        }
-        #expect(counts == [1, 2, 3])
     }
 
     @Test func cancellingALongReadFromAReadersExecutorInterruptsIt() async throws {

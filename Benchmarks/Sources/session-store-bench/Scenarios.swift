@@ -160,14 +160,21 @@ struct Scenarios {
 
     /// The smallest call there is, so that what a call costs beyond its SQL shows: for SessionStore and GRDB, the
     /// round trip to a connection's own thread.
-    func smallestCall() async throws -> ResultRow {
+    func smallestCall() async throws -> [ResultRow] {
         let template = scratch.file("call.sqlite")
         try Workload.seed(template, (0..<10).map { Workload.SessionShape(id: "c\($0)", messages: 2) })
-        let stores = try await self.stores(template, legacy: nil)
-        return try await row("getActiveSessionCount, 10 sessions (one tiny query)", stores, iterations: { _ in 1_000 }) { store, _ in
-            let count = try await store.countSessions()
-            precondition(count == 10, "counted \(count) of 10 sessions")
+        var rows: [ResultRow] = []
+        for caller in [Caller.anyTask, .readersExecutor] {
+            rows.append(try await row(
+                "getActiveSessionCount, 10 sessions (one tiny query)" + caller.label,
+                try await self.stores(template, legacy: nil, caller: caller), iterations: { _ in 1_000 },
+                callsInARow: caller.callsInARow
+            ) { store, _ in
+                let count = try await store.countSessions()
+                precondition(count == 10, "counted \(count) of 10 sessions")
+            })
         }
+        return rows
     }
 
     func listSessions() async throws -> [ResultRow] {

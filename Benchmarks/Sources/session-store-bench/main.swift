@@ -35,7 +35,7 @@ func measure() async throws {
         let scenarios = Scenarios(scratch: scratch, scale: scale, run: run - 1)
         FileHandle.standardError.write(Data("measuring (scale \(scale), run \(run) of \(runs))…\n".utf8))
         var rows: [ResultRow] = []
-        if wanted("call") { rows.append(try await scenarios.smallestCall()) }
+        if wanted("call") { rows += try await scenarios.smallestCall() }
         if wanted("add") { rows += try await scenarios.addMessage() }
         if wanted("stream") { rows += try await scenarios.streaming() }
         if wanted("read") { rows += try await scenarios.reads() }

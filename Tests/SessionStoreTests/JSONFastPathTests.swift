@@ -54,10 +54,12 @@ import Testing
         }
     }
 
-    @Test(arguments: [0x0A, 0x1F, 0xFF, 0xC3] as [UInt8])
-    func aRawControlByteOrBrokenUTF8IsRefusedWhereverItFalls(byte: UInt8) {
+    /// Before and after an escape, which ends the run of bytes copied as they are.
+    @Test(arguments: [0x0A, 0x1F, 0xFF, 0xC3] as [UInt8], ["", #"\n"#, #"\u00e9"#])
+    func aRawControlByteOrBrokenUTF8IsRefusedWhereverItFalls(byte: UInt8, escape: String) {
         for offset in 0..<20 {
-            let text = Array(repeating: UInt8(ascii: "a"), count: offset) + [byte] + Array("bcdefghijklmnopq".utf8)
+            let text = Array(escape.utf8) + Array(repeating: UInt8(ascii: "a"), count: offset) + [byte]
+                + Array("bcdefghijklmnopq".utf8)
             let json = Array(#"[{"type":"text","content":""#.utf8) + text + Array(#""}]"#.utf8)
             #expect(json.withUnsafeBufferPointer(JSONFastPath.parts) == nil, "offset \(offset)")
         }

@@ -202,8 +202,8 @@ private struct Parser {
     /// A string value, escapes decoded; nil for anything else, unpaired surrogates and invalid UTF-8 included.
     mutating func string() -> String? {
         guard consume(UInt8(ascii: "\"")) else { return nil }
-        let start = index
-        let ascii = skipUnescapedBytes()
+        var start = index
+        var ascii = skipUnescapedBytes()
         guard index < bytes.count else { return nil }
         if bytes[index] == UInt8(ascii: "\"") {
             index += 1
@@ -211,13 +211,17 @@ private struct Parser {
             // ASCII needs no validation, and is most of what is stored.
             return ascii ? String(decoding: text, as: UTF8.self) : String(validating: text, as: UTF8.self)
         }
-        var utf8 = Array(bytes[start..<index])
-        while index < bytes.count {
+        // Escaped text (tool call arguments always are): the runs between escapes are copied whole, not byte by byte.
+        var utf8: [UInt8] = []
+        while true {
+            utf8.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
+            guard index < bytes.count else { return nil }
             let byte = bytes[index]
             index += 1
             switch byte {
             case UInt8(ascii: "\""):
-                return String(validating: utf8, as: UTF8.self)
+                // Decoded escapes are valid UTF-8: only the bytes copied as they were can need validating.
+                return ascii ? String(decoding: utf8, as: UTF8.self) : String(validating: utf8, as: UTF8.self)
             case UInt8(ascii: "\\"):
                 guard index < bytes.count else { return nil }
                 let escape = bytes[index]
@@ -234,13 +238,13 @@ private struct Parser {
                     utf8.append(contentsOf: String(scalar).utf8)
                 default: return nil
                 }
-            case ..<0x20:
-                return nil
             default:
-                utf8.append(byte)
+                // A control character, which JSON requires escaped.
+                return nil
             }
+            start = index
+            ascii = skipUnescapedBytes() && ascii
         }
-        return nil
     }
 
     /// Moves to the next quote, backslash or control character (or to the end) and tells whether the bytes passed

@@ -27,12 +27,7 @@ _ = try await repository.addMessage(
     workspaceId: workspace, sessionId: fork.id,
     message: NewMessage(role: .assistant, content: "The password hash is compared in the wrong encoding.", status: .completed))
 
-for shown in try await repository.listSessions(workspaceId: workspace).reversed() {
-    print("\(shown.title ?? "Untitled") [\(shown.id)]")
-    for message in try await repository.getSessionMessages(workspaceId: workspace, sessionId: shown.id) {
-        print("  \(message.role.rawValue): \(message.content ?? "")")
-    }
-}
+try await printConversations()
 await repository.close()
 
 /// Writes a reply into `messageId` token by token, as a model streams it. On the writer's executor each small write
@@ -43,5 +38,18 @@ nonisolated func stream(_ tokens: [String], into messageId: String) async throws
             _ = try await repository.updateMessage(workspaceId: workspace, messageId: messageId) { $0.content! += token }
         }
         _ = try await repository.updateMessage(workspaceId: workspace, messageId: messageId) { $0.status = .completed }
+    }
+}
+
+/// Prints every conversation, oldest session first. On a reader's executor each read runs at once on the reader's
+/// thread (on the writer's, in memory, where there are no readers); nonisolated for the same reason as `stream`.
+nonisolated func printConversations() async throws {
+    try await repository.withReaderExecutor {
+        for shown in try await repository.listSessions(workspaceId: workspace).reversed() {
+            print("\(shown.title ?? "Untitled") [\(shown.id)]")
+            for message in try await repository.getSessionMessages(workspaceId: workspace, sessionId: shown.id) {
+                print("  \(message.role.rawValue): \(message.content ?? "")")
+            }
+        }
     }
 }

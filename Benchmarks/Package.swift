@@ -8,6 +8,7 @@ let package = Package(
     dependencies: [
         .package(name: "SessionStore", path: ".."),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         .target(name: "RawC", linkerSettings: [.linkedLibrary("sqlite3")]),
@@ -18,6 +19,7 @@ let package = Package(
                 .product(name: "SessionStore", package: "SessionStore"),
                 .product(name: "SQLite", package: "SessionStore"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
     ],

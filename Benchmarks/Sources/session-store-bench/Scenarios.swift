@@ -7,7 +7,7 @@ struct Scenarios {
     let scratch: Scratch
     /// Multiplies every size: 1 is the full run, 0.1 a quick one.
     let scale: Double
-    /// Which run of several this is (from 0): the implementation that goes first changes from run to run.
+    /// Which run of several this is (from 0): each run starts the rounds from another order of the implementations.
     let run: Int
 
     func size(_ full: Int) -> Int {

@@ -65,6 +65,17 @@ import Testing
         }
     }
 
+    /// Text that is not UTF-8 once its escapes are decoded: a character cut by an escape, an encoded surrogate,
+    /// an overlong encoding; and an escape the text ends in.
+    @Test(arguments: [
+        [0xC3] + Array(#"\n"#.utf8) + [0xA9], Array(#"\n"#.utf8) + [0xED, 0xA0, 0x80], Array(#"\t"#.utf8) + [0xC0, 0xAF],
+        Array(#"\u00e9"#.utf8) + [0xA9], Array(#"a\"#.utf8),
+    ] as [[UInt8]])
+    func escapedTextThatIsNotUTF8IsRefused(text: [UInt8]) {
+        let json = Array(#"[{"type":"text","content":""#.utf8) + text + Array(#""}]"#.utf8)
+        #expect(json.withUnsafeBufferPointer(JSONFastPath.parts) == nil)
+    }
+
     @Test func everyPartKindIsReadFromItsStoredSpelling() {
         for kind in MessagePart.Kind.allCases {
             var spelling = kind.rawValue

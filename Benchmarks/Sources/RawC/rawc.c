@@ -1,4 +1,5 @@
 #include "rawc.h"
+#include "parts.h"
 
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -79,8 +80,17 @@ static int run(sqlite3_stmt *stmt) {
     return code == SQLITE_DONE ? SQLITE_OK : code;
 }
 
-// Copies a text column and keeps the copy until rawc_release_values, as a Swift read builds values its caller
-// holds: the floor must allocate what it returns and free it later, not reuse one buffer that stays in cache.
+// Keeps an allocation a read made until rawc_release_values, as a Swift read builds values its caller holds: the
+// floor must allocate what it returns and free it later, not reuse one buffer that stays in cache.
+static void keep(void *context, void *allocation) {
+    rawc_store *store = context;
+    if (store->copy_count == store->copy_capacity) {
+        store->copy_capacity = store->copy_capacity ? store->copy_capacity * 2 : 16;
+        store->copies = realloc(store->copies, store->copy_capacity * sizeof *store->copies);
+    }
+    store->copies[store->copy_count++] = allocation;
+}
+
 static void copy_text(rawc_store *store, sqlite3_stmt *stmt, int column) {
     const unsigned char *value = sqlite3_column_text(stmt, column);
     if (!value) return;
@@ -88,11 +98,7 @@ static void copy_text(rawc_store *store, sqlite3_stmt *stmt, int column) {
     char *copy = malloc((size_t)length + 1);
     memcpy(copy, value, (size_t)length);
     copy[length] = 0;
-    if (store->copy_count == store->copy_capacity) {
-        store->copy_capacity = store->copy_capacity ? store->copy_capacity * 2 : 16;
-        store->copies = realloc(store->copies, store->copy_capacity * sizeof *store->copies);
-    }
-    store->copies[store->copy_count++] = copy;
+    keep(store, copy);
 }
 
 void rawc_release_values(rawc_store *store) {
@@ -186,14 +192,23 @@ int rawc_update_message(rawc_store *store, const char *workspace_id, const char 
     return finish(store, code);
 }
 
-int64_t rawc_get_session_messages(rawc_store *store, const char *workspace_id, const char *session_id) {
+int64_t rawc_get_session_messages(rawc_store *store, const char *workspace_id, const char *session_id,
+                                  int parse_parts) {
     // Reads run in BEGIN DEFERRED … COMMIT in the repository; a lone statement is its own snapshot here.
     sqlite3_stmt *select = statement(store, SELECT_MESSAGES);
     text(select, 1, session_id);
     text(select, 2, workspace_id);
     int64_t rows = 0;
     while (sqlite3_step(select) == SQLITE_ROW) {
-        for (int column = 0; column < 8; column++) copy_text(store, select, column);
+        for (int column = 0; column < 8; column++) {
+            const unsigned char *parts = column == 4 && parse_parts ? sqlite3_column_text(select, 4) : NULL;
+            if (!parts) {
+                copy_text(store, select, column);
+            } else if (rawc_read_parts((const char *)parts, (size_t)sqlite3_column_bytes(select, 4), keep, store) < 0) {
+                sqlite3_reset(select);
+                return -1;
+            }
+        }
         sqlite3_column_int64(select, 8);
         sqlite3_column_int64(select, 9);
         rows++;

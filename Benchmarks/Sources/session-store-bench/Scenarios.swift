@@ -18,12 +18,13 @@ struct Scenarios {
     /// called from where `caller` says.
     func stores(
         _ template: String, legacy: LegacyWorkspace?, synchronous: ConnectionOptions.Synchronous = .normal,
-        caller: Caller = .anyTask
+        caller: Caller = .anyTask, cParsesParts: Bool = false
     ) async throws -> [(String, any BenchmarkedStore)] {
         let oursPath = try scratch.copy(of: template, as: "ours.sqlite")
+        let cPath = try scratch.copy(of: template, as: "c.sqlite")
         var stores: [(String, any BenchmarkedStore)] = [
             ("ours", try await OursStore(path: oursPath, synchronous: synchronous, caller: caller)),
-            ("c", try RawCStore(path: try scratch.copy(of: template, as: "c.sqlite"), synchronous: synchronous)),
+            ("c", try RawCStore(path: cPath, synchronous: synchronous, parsesParts: cParsesParts)),
             ("grdb", try GRDBStore(path: try scratch.copy(of: template, as: "grdb.sqlite"), synchronous: synchronous)),
         ]
         if let legacy {
@@ -156,11 +157,17 @@ struct Scenarios {
         ] })
         var rows: [ResultRow] = []
         for length in lengths {
-            for (withParts, caller) in [(false, Caller.anyTask), (false, .readersExecutor), (true, .anyTask), (true, .readersExecutor)] {
+            // The last: C builds the parts too, the same work as SessionStore's read (the floor copies their JSON).
+            let variants = [
+                (false, Caller.anyTask, false), (false, .readersExecutor, false), (true, .anyTask, false),
+                (true, .readersExecutor, false), (true, .readersExecutor, true),
+            ]
+            for (withParts, caller, cParsesParts) in variants {
                 let session = (withParts ? "parts" : "plain") + "\(length)"
-                let stores = try await self.stores(template, legacy: nil, caller: caller)
+                let stores = try await self.stores(template, legacy: nil, caller: caller, cParsesParts: cParsesParts)
                 rows.append(try await row(
-                    "getSessionMessages, \(length) messages \(withParts ? "with" : "without") parts" + caller.label, stores,
+                    "getSessionMessages, \(length) messages \(withParts ? "with" : "without") parts" + caller.label
+                        + (cParsesParts ? ", raw C building the parts too" : ""), stores,
                     iterations: { _ in max(5, 20_000 / length) }, rows: length, callsInARow: caller.callsInARow
                 ) { store, _ in
                     let count = try await store.getSessionMessages(session)

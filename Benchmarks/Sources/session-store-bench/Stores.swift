@@ -121,11 +121,15 @@ final class OursStore: BenchmarkedStore {
 final class RawCStore: BenchmarkedStore {
     let store: OpaquePointer
     let workspace = Workload.workspace
+    /// Whether reads build the parts (structs and strings from the JSON) as SessionStore does, instead of
+    /// copying the column's text.
+    let parsesParts: Bool
     var counter = 0
 
-    init(path: String, synchronous: ConnectionOptions.Synchronous = .normal) throws {
+    init(path: String, synchronous: ConnectionOptions.Synchronous = .normal, parsesParts: Bool = false) throws {
         guard let store = rawc_open(path, synchronous == .full ? 1 : 0) else { throw BenchmarkError.sqlite(-1, "open") }
         self.store = store
+        self.parsesParts = parsesParts
     }
 
     func nextId() -> String {
@@ -151,7 +155,7 @@ final class RawCStore: BenchmarkedStore {
 
     func getSessionMessages(_ session: String) async throws -> Int {
         defer { rawc_release_values(store) }
-        return Int(rawc_get_session_messages(store, workspace, session))
+        return Int(rawc_get_session_messages(store, workspace, session, parsesParts ? 1 : 0))
     }
 
     func listSessions() async throws -> Int {

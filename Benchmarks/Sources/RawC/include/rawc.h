@@ -15,9 +15,11 @@ int rawc_add_message(rawc_store *store, const char *workspace_id, const char *se
                      const char *role, const char *content, const char *parts, int64_t now);
 int rawc_update_message(rawc_store *store, const char *workspace_id, const char *message_id, const char *content,
                         int64_t now);
-/// Reads the session's messages in order, copying every text column as building values would; returns the
-/// number of rows, or -1. The copies live until rawc_release_values, as values returned to a caller do.
-int64_t rawc_get_session_messages(rawc_store *store, const char *workspace_id, const char *session_id);
+/// Reads the session's messages in order, copying every text column as building values would, or with
+/// `parse_parts` reading the `parts` column's JSON into structs instead of copying it; returns the number of rows,
+/// or -1. The copies live until rawc_release_values, as values returned to a caller do.
+int64_t rawc_get_session_messages(rawc_store *store, const char *workspace_id, const char *session_id,
+                                  int parse_parts);
 /// Reads the workspace's sessions with their message ids, copying them as rawc_get_session_messages does;
 /// returns the number of sessions, or -1.
 int64_t rawc_list_sessions(rawc_store *store, const char *workspace_id);

@@ -76,6 +76,16 @@ import Testing
         #expect(json.withUnsafeBufferPointer(JSONFastPath.parts) == nil)
     }
 
+    /// Escapes of every length, raw characters of several bytes, a surrogate pair last: decoded text as long as
+    /// fits on the stack and far longer.
+    @Test(arguments: [1, 30, 10_000])
+    func escapedTextOfAnyLengthDecodesAsJSONDecoderDecodesIt(repeats: Int) throws {
+        let content = String(repeating: #"\"a\\é\u00e9日\n\/\ud83d\ude80"#, count: repeats)
+        let json = #"[{"type":"text","content":""# + content + #""}]"#
+        let reference = try JSONDecoder().decode([MessagePart].self, from: Data(json.utf8))
+        #expect(fast(json, JSONFastPath.parts) == reference)
+    }
+
     @Test func everyPartKindIsReadFromItsStoredSpelling() {
         for kind in MessagePart.Kind.allCases {
             var spelling = kind.rawValue

@@ -29,7 +29,7 @@ private struct Parser {
 
     mutating func part() -> MessagePart? {
         var kind: MessagePart.Kind?
-        var part = MessagePart(type: .text)
+        var part = MessagePart(content: nil, toolCall: nil, toolResult: nil, type: .text)
         let complete = object { parser, key in
             if spells(key, "type") {
                 guard let type = parser.plainString().flatMap(MessagePart.Kind.init(stored:)) else { return false }
@@ -211,39 +211,53 @@ private struct Parser {
             // ASCII needs no validation, and is most of what is stored.
             return ascii ? String(decoding: text, as: UTF8.self) : String(validating: text, as: UTF8.self)
         }
-        // Escaped text (tool call arguments always are): the runs between escapes are copied whole, not byte by byte.
-        var utf8: [UInt8] = []
-        while true {
-            utf8.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
-            guard index < bytes.count else { return nil }
-            let byte = bytes[index]
-            index += 1
-            switch byte {
-            case UInt8(ascii: "\""):
-                // Decoded escapes are valid UTF-8: only the bytes copied as they were can need validating.
-                return ascii ? String(decoding: utf8, as: UTF8.self) : String(validating: utf8, as: UTF8.self)
-            case UInt8(ascii: "\\"):
-                guard index < bytes.count else { return nil }
-                let escape = bytes[index]
-                index += 1
-                switch escape {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): utf8.append(escape)
-                case UInt8(ascii: "b"): utf8.append(0x08)
-                case UInt8(ascii: "f"): utf8.append(0x0C)
-                case UInt8(ascii: "n"): utf8.append(0x0A)
-                case UInt8(ascii: "r"): utf8.append(0x0D)
-                case UInt8(ascii: "t"): utf8.append(0x09)
-                case UInt8(ascii: "u"):
-                    guard let scalar = unicodeEscape() else { return nil }
-                    utf8.append(contentsOf: String(scalar).utf8)
-                default: return nil
-                }
-            default:
-                // A control character, which JSON requires escaped.
-                return nil
+        return escapedString(from: start, ascii: ascii)
+    }
+
+    /// The rest of a string that holds escapes (tool call arguments always do): `start` is its first byte, `index`
+    /// its first backslash. The runs between escapes are copied whole into one buffer as long as the escaped text,
+    /// which the decoded text never exceeds, on the stack when small: the String is the only allocation.
+    private mutating func escapedString(from start: Int, ascii: Bool) -> String? {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: escapedLength(from: start)) { buffer in
+            var count = 0
+            func append(_ decoded: some Collection<UInt8>) {
+                count = buffer[count...].initialize(fromContentsOf: decoded)
             }
-            start = index
-            ascii = skipUnescapedBytes() && ascii
+            var start = start
+            var ascii = ascii
+            while true {
+                append(UnsafeBufferPointer(rebasing: bytes[start..<index]))
+                guard index < bytes.count else { return nil }
+                let byte = bytes[index]
+                index += 1
+                switch byte {
+                case UInt8(ascii: "\""):
+                    // Decoded escapes are valid UTF-8: only the bytes copied as they were can need validating.
+                    let utf8 = UnsafeBufferPointer(rebasing: buffer[..<count])
+                    return ascii ? String(decoding: utf8, as: UTF8.self) : String(validating: utf8, as: UTF8.self)
+                case UInt8(ascii: "\\"):
+                    guard index < bytes.count else { return nil }
+                    let escape = bytes[index]
+                    index += 1
+                    switch escape {
+                    case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): append(CollectionOfOne(escape))
+                    case UInt8(ascii: "b"): append(CollectionOfOne(0x08))
+                    case UInt8(ascii: "f"): append(CollectionOfOne(0x0C))
+                    case UInt8(ascii: "n"): append(CollectionOfOne(0x0A))
+                    case UInt8(ascii: "r"): append(CollectionOfOne(0x0D))
+                    case UInt8(ascii: "t"): append(CollectionOfOne(0x09))
+                    case UInt8(ascii: "u"):
+                        guard let scalar = unicodeEscape() else { return nil }
+                        append(String(scalar).utf8)
+                    default: return nil
+                    }
+                default:
+                    // A control character, which JSON requires escaped.
+                    return nil
+                }
+                start = index
+                ascii = skipUnescapedBytes() && ascii
+            }
         }
     }
 
@@ -274,6 +288,15 @@ private struct Parser {
             index += 1
         }
         return seenBits & highBits == 0
+    }
+
+    /// How many bytes the string from `start` takes up to its closing quote (or to the end of the text).
+    private func escapedLength(from start: Int) -> Int {
+        var end = start
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\"") {
+            end += bytes[end] == UInt8(ascii: "\\") ? 2 : 1
+        }
+        return min(end, bytes.count) - start
     }
 
     /// The scalar of `\uXXXX` (the `\u` already read), joining a surrogate pair.

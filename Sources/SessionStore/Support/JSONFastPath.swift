@@ -77,7 +77,10 @@ private struct Parser {
             }
             return parser.skipValue()
         }
-        guard complete, let id, let type, let name, let arguments else { return nil }
+        // Moved out, as in `part()`.
+        guard complete, let id = consume id, let type = consume type, let name = consume name,
+            let arguments = consume arguments
+        else { return nil }
         return ToolCall(id: id, type: type, function: ToolCall.Function(name: name, arguments: arguments))
     }
 
@@ -97,7 +100,8 @@ private struct Parser {
             }
             return parser.skipValue()
         }
-        guard complete, let toolCallId, let content else { return nil }
+        // Moved out, as in `part()`.
+        guard complete, let toolCallId = consume toolCallId, let content = consume content else { return nil }
         return ToolResult(toolCallId: toolCallId, content: content, isError: isError)
     }
 

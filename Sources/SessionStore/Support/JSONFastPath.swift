@@ -206,8 +206,8 @@ private struct Parser {
     /// A string value, escapes decoded; nil for anything else, unpaired surrogates and invalid UTF-8 included.
     mutating func string() -> String? {
         guard consume(UInt8(ascii: "\"")) else { return nil }
-        var start = index
-        var ascii = skipUnescapedBytes()
+        let start = index
+        let ascii = skipUnescapedBytes()
         guard index < bytes.count else { return nil }
         if bytes[index] == UInt8(ascii: "\"") {
             index += 1

@@ -170,19 +170,24 @@ struct JSONParser {
     /// over were all ASCII.
     ///
     /// Message text is most of what the columns hold, so it is scanned eight bytes at a time: the word tests
-    /// (from "Bit Twiddling Hacks", "determine if a word has a byte less than n") say whether any byte of the
-    /// word is one to stop at, and only then is the word looked at byte by byte.
+    /// (from "Bit Twiddling Hacks", "determine if a word has a byte less than n") flag the bytes to stop at. They
+    /// can flag a byte wrongly only above one they flag rightly, so the lowest flag is the place to stop.
     private mutating func skipUnescapedBytes() -> Bool {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highBits = ones &* 0x80
         var seenBits: UInt64 = 0
         if let base = bytes.baseAddress {
             while index + 8 <= bytes.count {
-                let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
-                func holdsZeroByte(_ word: UInt64) -> Bool { (word &- ones) & ~word & highBits != 0 }
-                let holdsControl = (word &- ones &* 0x20) & ~word & highBits != 0
-                if holdsControl || holdsZeroByte(word ^ (ones &* 0x22)) || holdsZeroByte(word ^ (ones &* 0x5C)) {
-                    break
+                // Little-endian, so that the text's first byte is the word's lowest.
+                let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+                func zeroBytes(_ word: UInt64) -> UInt64 { (word &- ones) & ~word & highBits }
+                let controls = (word &- ones &* 0x20) & ~word & highBits
+                let stops = controls | zeroBytes(word ^ (ones &* 0x22)) | zeroBytes(word ^ (ones &* 0x5C))
+                if stops != 0 {
+                    let passed = stops.trailingZeroBitCount / 8
+                    seenBits |= word & ((1 << (passed * 8)) &- 1)
+                    index += passed
+                    return seenBits & highBits == 0
                 }
                 seenBits |= word
                 index += 8

@@ -15,6 +15,7 @@ struct JSONParser {
         return index == bytes.count ? value : nil
     }
 
+    /// An array's elements, each read with `element`; nil when the array or an element is not what was expected.
     mutating func array<Element>(_ element: (inout JSONParser) -> Element?) -> [Element]? {
         guard consume(UInt8(ascii: "[")) else { return nil }
         var elements: [Element] = []

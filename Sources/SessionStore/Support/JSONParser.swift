@@ -201,13 +201,17 @@ struct JSONParser {
         return seenBits & highBits == 0
     }
 
-    /// How many bytes the string from `start` takes up to its closing quote (or to the end of the text).
+    /// How many bytes the string from `start` takes up to its closing quote (or to the end of the text, or to a
+    /// control character, where decoding fails too).
     private func escapedLength(from start: Int) -> Int {
-        var end = start
-        while end < bytes.count, bytes[end] != UInt8(ascii: "\"") {
-            end += bytes[end] == UInt8(ascii: "\\") ? 2 : 1
+        var scout = self
+        scout.index = start
+        while true {
+            _ = scout.skipUnescapedBytes()
+            guard scout.index < bytes.count, bytes[scout.index] == UInt8(ascii: "\\") else { break }
+            scout.index += 2
         }
-        return min(end, bytes.count) - start
+        return min(scout.index, bytes.count) - start
     }
 
     /// The scalar of `\uXXXX` (the `\u` already read), joining a surrogate pair.

@@ -113,9 +113,7 @@ struct JSONParser {
         guard index < bytes.count else { return nil }
         if bytes[index] == UInt8(ascii: "\"") {
             index += 1
-            let text = UnsafeBufferPointer(rebasing: bytes[start..<(index - 1)])
-            // ASCII needs no validation, and is most of what is stored.
-            return ascii ? String(decoding: text, as: UTF8.self) : String(validating: text, as: UTF8.self)
+            return string(UnsafeBufferPointer(rebasing: bytes[start..<(index - 1)]), ascii: ascii)
         }
         return escapedString(from: start, ascii: ascii)
     }
@@ -139,8 +137,7 @@ struct JSONParser {
                 switch byte {
                 case UInt8(ascii: "\""):
                     // Decoded escapes are valid UTF-8: only the bytes copied as they were can need validating.
-                    let utf8 = UnsafeBufferPointer(rebasing: buffer[..<count])
-                    return ascii ? String(decoding: utf8, as: UTF8.self) : String(validating: utf8, as: UTF8.self)
+                    return string(UnsafeBufferPointer(rebasing: buffer[..<count]), ascii: ascii)
                 case UInt8(ascii: "\\"):
                     guard index < bytes.count else { return nil }
                     let escape = bytes[index]
@@ -165,6 +162,11 @@ struct JSONParser {
                 ascii = skipUnescapedBytes() && ascii
             }
         }
+    }
+
+    /// The String of `utf8`, nil when it is not UTF-8. ASCII (`ascii`: most of what is stored) needs no validation.
+    private func string(_ utf8: UnsafeBufferPointer<UInt8>, ascii: Bool) -> String? {
+        ascii ? String(decoding: utf8, as: UTF8.self) : String(validating: utf8, as: UTF8.self)
     }
 
     /// Moves to the next quote, backslash or control character (or to the end) and tells whether the bytes passed

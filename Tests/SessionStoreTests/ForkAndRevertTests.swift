@@ -54,7 +54,7 @@ import TestSupport
         let untitled = try await repository.updateSession(workspaceId: workspace, sessionId: root.id) { $0.title = nil }
         #expect(try await repository.forkSession(workspaceId: workspace, sessionId: untitled!.id).title == "Forked Session")
 
-        // A fork of a fork names the original's parent, as the seed did.
+        // A fork of a fork names the original's parent, as the old JSON store did.
         let forkOfFork = try await repository.forkSession(workspaceId: workspace, sessionId: fork.id)
         #expect(forkOfFork.parentId == root.id)
         #expect(forkOfFork.title == "Forked Session (fork)")
@@ -75,7 +75,7 @@ import TestSupport
     }
 
     @Test func revertingAForkLeavesTheOriginalWhole() async throws {
-        // The seed deleted the reverted messages' bodies, which the original still listed.
+        // The old JSON store deleted the reverted messages' bodies, which the original still listed.
         let (original, bodies) = try await conversation(4)
         let fork = try await repository.forkSession(workspaceId: workspace, sessionId: original.id)
         let reverted = try await repository.revert(workspaceId: workspace, sessionId: fork.id, messageId: bodies[1].id)

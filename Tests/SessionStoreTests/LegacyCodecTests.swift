@@ -6,7 +6,7 @@ import TestSupport
 
 @Suite struct LegacyCodecTests {
     static let sampleFiles: [URL] = {
-        let folder = Paths.shared.appendingPathComponent("legacy-sample")
+        let folder = Paths.fixtures.appendingPathComponent("legacy-sample")
         let workspaces = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
         return workspaces.sorted().map { folder.appendingPathComponent($0).appendingPathComponent("sessions.json") }
     }()
@@ -16,7 +16,7 @@ import TestSupport
     }
 
     @Test func theSampleIsThere() {
-        #expect(Self.sampleFiles.count >= 2, "expected ../shared/legacy-sample beside the repository")
+        #expect(Self.sampleFiles.count >= 2, "expected Tests/Fixtures/legacy-sample in the repository")
     }
 
     @Test(arguments: sampleFiles)

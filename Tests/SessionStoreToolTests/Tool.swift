@@ -31,8 +31,8 @@ enum Tool {
 }
 
 enum Legacy {
-    static let sample = Paths.shared.appendingPathComponent("legacy-sample")
-    static let damaged = Paths.shared.appendingPathComponent("legacy-damaged")
+    static let sample = Paths.fixtures.appendingPathComponent("legacy-sample")
+    static let damaged = Paths.fixtures.appendingPathComponent("legacy-damaged")
 
     /// A data directory holding copies of the named workspace folders of `source`.
     static func directory(_ source: URL, _ workspaces: [String], in temporary: TemporaryDirectory) throws -> String {

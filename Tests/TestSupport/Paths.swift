@@ -1,13 +1,14 @@
 import Foundation
 
-/// Where the tests find the repository, `shared/` beside it, and the built executables.
+/// Where the tests find the repository, its fixtures, and the built executables.
 public enum Paths {
     /// The repository's root folder, found from this file's path.
     public static let repositoryRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// `shared/` beside the repository: the old store's code and data.
-    public static let shared = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared")
+    /// `Tests/Fixtures`: legacy data written by the old JSON store, healthy and damaged, kept in the repository so
+    /// that a clone tests on its own.
+    public static let fixtures = repositoryRoot.appendingPathComponent("Tests").appendingPathComponent("Fixtures")
 
     /// The folder holding the built executables and the test bundle.
     public static let products = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()

@@ -6,7 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "SessionStore", targets: ["SessionStore"]),
-        .library(name: "SQLite", targets: ["SQLite"]),
+        .library(name: "SessionStoreSQLite", targets: ["SessionStoreSQLite"]),
         .executable(name: "session-store", targets: ["session-store"]),
     ],
     dependencies: [
@@ -19,7 +19,7 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
-        .target(name: "SQLite", dependencies: ["CSQLite"]),
+        .target(name: "SessionStoreSQLite", dependencies: ["CSQLite"]),
         .executableTarget(name: "EmbedMigrations"),
         .plugin(
             name: "EmbedMigrationsPlugin",
@@ -29,12 +29,12 @@ let package = Package(
         ),
         .target(
             name: "SessionStore",
-            dependencies: ["SQLite", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["SessionStoreSQLite", .product(name: "Logging", package: "swift-log")],
             plugins: ["EmbedMigrationsPlugin"]
         ),
         .executableTarget(
             name: "session-store",
-            dependencies: ["SessionStore", "SQLite", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["SessionStore", "SessionStoreSQLite", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "session-store-demo",
@@ -43,11 +43,11 @@ let package = Package(
         ),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .executableTarget(name: "StoreAppender", dependencies: ["SessionStore"], path: "Tests/StoreAppender"),
-        .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"]),
+        .testTarget(name: "SessionStoreSQLiteTests", dependencies: ["SessionStoreSQLite", "TestSupport"]),
         .testTarget(
             name: "SessionStoreTests",
-            dependencies: ["SessionStore", "SQLite", "TestSupport", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "SessionStoreToolTests", dependencies: ["SessionStore", "SQLite", "TestSupport"]),
+            dependencies: ["SessionStore", "SessionStoreSQLite", "TestSupport", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "SessionStoreToolTests", dependencies: ["SessionStore", "SessionStoreSQLite", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

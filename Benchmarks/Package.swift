@@ -17,7 +17,7 @@ let package = Package(
             dependencies: [
                 "RawC",
                 .product(name: "SessionStore", package: "SessionStore"),
-                .product(name: "SQLite", package: "SessionStore"),
+                .product(name: "SessionStoreSQLite", package: "SessionStore"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import SQLite
+import SessionStoreSQLite
 import SessionStore
 
 struct MigrateCommand: AsyncParsableCommand {

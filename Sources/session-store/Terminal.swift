@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import SQLite
+import SessionStoreSQLite
 import SessionStore
 
 /// What the tool writes where: results on standard output, progress and failures on standard error.

@@ -1,5 +1,5 @@
 import Logging
-import SQLite
+import SessionStoreSQLite
 import Testing
 
 @testable import SessionStore

@@ -1,5 +1,5 @@
 import Foundation
-import SQLite
+import SessionStoreSQLite
 import Testing
 import TestSupport
 
@@ -119,5 +119,82 @@ import TestSupport
         }
         #expect(try Migrator().status(of: connection).isUpToDate)
         #expect(try connection.prepare("SELECT count(*) FROM sqlite_schema WHERE name = 'half'").first { $0.int64(0) } == 0)
+    }
+
+    /// Every row of every table of the store, as text.
+    func rows(_ connection: Connection) throws -> [String] {
+        let tables = try connection.prepare(
+            "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'schema_migrations' ORDER BY name"
+        ).map { $0.string(0) }
+        return try tables.flatMap { table in
+            try connection.prepare("SELECT * FROM \(table) ORDER BY 1, 2").map { row in
+                table + ": " + (0..<row.count).map { "\(row.value($0))" }.joined(separator: "|")
+            }
+        }
+    }
+
+    /// A store with forks (links to shared bodies), a child session and a revert, closed again.
+    func populatedStore() async throws -> String {
+        let path = directory.file("populated.sqlite")
+        let repository = try await SessionRepository(path: path, configuration: Fixtures.configuration())
+        let original = try await repository.createSession(workspaceId: "w", title: "original")
+        for index in 1...5 {
+            _ = try await repository.addMessage(workspaceId: "w", sessionId: original.id, message: Fixtures.text(.user, "message \(index)"))
+        }
+        let fork = try await repository.forkSession(workspaceId: "w", sessionId: original.id)
+        _ = try await repository.addMessage(workspaceId: "w", sessionId: fork.id, message: Fixtures.text(.assistant, "only in the fork"))
+        _ = try await repository.createSession(workspaceId: "w", title: "child", parentId: fork.id)
+        _ = try await repository.revert(workspaceId: "w", sessionId: original.id)
+        await repository.close()
+        return path
+    }
+
+    /// SQLite's table-rebuild recipe applied to `sessions`, as a later migration that changes a column would:
+    /// a new table, the rows copied, the old table dropped, the new one renamed, its indexes, triggers and the
+    /// views that read it made again.
+    func rebuildSessions(_ connection: Connection, version: Int) throws -> Migration {
+        let objects = try connection.prepare(
+            "SELECT type, name, sql FROM sqlite_schema WHERE tbl_name = 'sessions' AND sql IS NOT NULL ORDER BY type = 'table' DESC"
+        ).map { (type: $0.string(0), name: $0.string(1), sql: $0.string(2)) }
+        let views = try connection.prepare(
+            "SELECT name, sql FROM sqlite_schema WHERE type = 'view' AND sql LIKE '%sessions%'"
+        ).map { (name: $0.string(0), sql: $0.string(1)) }
+        let table = objects[0].sql.replacingOccurrences(of: "CREATE TABLE sessions", with: "CREATE TABLE sessions_new")
+        let script = views.map { "DROP VIEW \($0.name);" }
+            + [table + ";", "INSERT INTO sessions_new SELECT * FROM sessions;", "DROP TABLE sessions;",
+               "ALTER TABLE sessions_new RENAME TO sessions;"]
+            + objects.dropFirst().map { $0.sql + ";" } + views.map { $0.sql + ";" }
+            + ["INSERT INTO schema_migrations (version, name) VALUES (\(version), 'rebuild_sessions');"]
+        return Migration(fileName: String(format: "%04d", version) + "_rebuild_sessions.sql", sql: script.joined(separator: "\n"))
+    }
+
+    @Test func aMigrationThatRebuildsSessionsKeepsEveryRowOfEveryTable() async throws {
+        let path = try await populatedStore()
+        let connection = try Connection(location: .file(path), options: Configuration().connectionOptions)
+        let before = try rows(connection)
+        #expect(before.contains { $0.hasPrefix("session_messages: ") })
+        let rebuild = try rebuildSessions(connection, version: Migration.bundled.last!.version + 1)
+
+        #expect(try Migrator(migrations: Migration.bundled + [rebuild]).migrate(connection) == [rebuild])
+        #expect(try rows(connection) == before)
+        #expect(try connection.prepare("PRAGMA foreign_keys").first { $0.int64(0) } == 1)
+        #expect(try StoreCheck.run(connection, migrator: Migrator(migrations: Migration.bundled + [rebuild])).isEmpty)
+    }
+
+    @Test func aMigrationThatLeavesARowPointingNowhereIsRolledBack() async throws {
+        let path = try await populatedStore()
+        let connection = try Connection(location: .file(path), options: Configuration().connectionOptions)
+        let before = try rows(connection)
+        let version = Migration.bundled.last!.version + 1
+        let dangling = Migration(fileName: String(format: "%04d", version) + "_dangling.sql", sql: """
+            INSERT INTO session_messages (session_id, position, message_id) SELECT 'no-such-session', 1, id FROM messages LIMIT 1;
+            INSERT INTO schema_migrations (version, name) VALUES (\(version), 'dangling');
+            """)
+        #expect(throws: SessionStoreError.migrationBrokeForeignKeys(version: version, name: "dangling", table: "session_messages")) {
+            try Migrator(migrations: Migration.bundled + [dangling]).migrate(connection)
+        }
+        #expect(try rows(connection) == before)
+        #expect(try Migrator().status(of: connection).isUpToDate)
+        #expect(try connection.prepare("PRAGMA foreign_keys").first { $0.int64(0) } == 1)
     }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import SQLite
+import SessionStoreSQLite
 import SessionStore
 import Testing
 import TestSupport

@@ -1,5 +1,5 @@
 import Foundation
-import SQLite
+import SessionStoreSQLite
 import SessionStore
 
 /// Every scenario of the benchmark, each measured on fresh copies of the same seeded database.

@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
 import RawC
-import SQLite
 import SessionStore
+import SessionStoreSQLite
+import Synchronization
 
 /// The operations measured, as each implementation offers them.
 protocol BenchmarkedStore: AnyObject {
@@ -193,7 +194,7 @@ final class RawCStore: BenchmarkedStore {
 final class GRDBStore: BenchmarkedStore, @unchecked Sendable {
     let pool: GRDB.DatabasePool
     let workspace = Workload.workspace
-    let counter = Locked(0)
+    let counter = Mutex(0)
 
     struct MessageRecord: FetchableRecord {
         let message: SessionMessage

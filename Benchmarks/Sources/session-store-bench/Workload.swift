@@ -1,5 +1,5 @@
 import Foundation
-import SQLite
+import SessionStoreSQLite
 import SessionStore
 
 /// The data every implementation is measured on: the same rows, built once per shape and copied.

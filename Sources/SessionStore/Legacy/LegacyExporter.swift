@@ -1,5 +1,5 @@
 import Foundation
-import SQLite
+import SessionStoreSQLite
 
 /// Writes a repository back out in the legacy layout, `DIR/<workspaceId>/sessions.json`, so that a deployment can
 /// roll back to the old store.

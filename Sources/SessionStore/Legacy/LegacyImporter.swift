@@ -1,5 +1,5 @@
 import Foundation
-import SQLite
+import SessionStoreSQLite
 
 /// Imports a legacy data directory — `DIR/<workspaceId>/sessions.json` for each workspace — into a repository.
 ///

@@ -1,4 +1,4 @@
-import SQLite
+import SessionStoreSQLite
 
 /// Writes one legacy workspace file into the database, inside the caller's transaction, repairing and
 /// reporting what the old store left behind. Rows the database already has are never changed.

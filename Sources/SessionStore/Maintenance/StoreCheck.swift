@@ -1,4 +1,4 @@
-import SQLite
+import SessionStoreSQLite
 
 /// The checks `session-store check` runs: SQLite's own, then the store's invariants.
 public enum StoreCheck {

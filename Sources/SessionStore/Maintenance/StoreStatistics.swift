@@ -1,5 +1,5 @@
 import Foundation
-import SQLite
+import SessionStoreSQLite
 
 /// Counts for people and scripts: what `session-store stats` prints.
 public struct StoreStatistics: Codable, Sendable, Hashable {

@@ -1,4 +1,4 @@
-import SQLite
+import SessionStoreSQLite
 
 /// Brings a database's schema up to date with the migrations compiled into this build.
 ///
@@ -36,24 +36,46 @@ public struct Migrator: Sendable {
     }
 
     /// Applies every pending migration, in order; returns the ones applied by this call.
+    ///
+    /// Each one follows SQLite's recipe for schema changes (sqlite.org/lang_altertable.html): foreign keys off
+    /// outside the transaction, since `PRAGMA foreign_keys` does nothing inside one and a table rebuild's
+    /// `DROP TABLE` would otherwise cascade into the rows that point at it; then `BEGIN IMMEDIATE`, the
+    /// migration, `PRAGMA foreign_key_check`, `COMMIT`, and foreign keys back as they were.
+    ///
+    /// - Throws: ``SessionStoreError/migrationBrokeForeignKeys(version:name:table:)`` when a migration leaves a
+    ///   row pointing nowhere (it is rolled back), what ``status(of:)`` throws, or a ``SQLiteError``.
     @discardableResult
     public func migrate(_ connection: Connection) throws -> [Migration] {
         var appliedNow: [Migration] = []
         for migration in try status(of: connection).pending {
-            try connection.transaction(.immediate) {
-                // Another process may have applied it since the status was read.
-                guard try status(of: connection).pending.contains(migration) else { return }
-                try connection.executeScript(migration.sql)
-                try connection.execute(
-                    """
-                    INSERT INTO schema_migrations (version, name, checksum) VALUES (?1, ?2, ?3)
-                    ON CONFLICT (version) DO UPDATE SET checksum = excluded.checksum
-                    """,
-                    [.integer(Int64(migration.version)), .text(migration.name), .text(migration.checksum)])
+            if try apply(migration, on: connection) {
                 appliedNow.append(migration)
             }
         }
         return appliedNow
+    }
+
+    private func apply(_ migration: Migration, on connection: Connection) throws -> Bool {
+        let foreignKeysWereOn = try connection.prepare("PRAGMA foreign_keys").first { $0.int64(0) == 1 } ?? false
+        try connection.execute("PRAGMA foreign_keys = OFF")
+        defer {
+            if foreignKeysWereOn { try? connection.execute("PRAGMA foreign_keys = ON") }
+        }
+        return try connection.transaction(.immediate) {
+            // Another process may have applied it since the status was read.
+            guard try status(of: connection).pending.contains(migration) else { return false }
+            try connection.executeScript(migration.sql)
+            if let table = try connection.prepare("PRAGMA foreign_key_check").first([], { $0.string(0) }) {
+                throw SessionStoreError.migrationBrokeForeignKeys(version: migration.version, name: migration.name, table: table)
+            }
+            try connection.execute(
+                """
+                INSERT INTO schema_migrations (version, name, checksum) VALUES (?1, ?2, ?3)
+                ON CONFLICT (version) DO UPDATE SET checksum = excluded.checksum
+                """,
+                [.integer(Int64(migration.version)), .text(migration.name), .text(migration.checksum)])
+            return true
+        }
     }
 
     private func appliedMigrations(_ connection: Connection) throws -> [AppliedMigration] {

@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import SQLite
+import SessionStoreSQLite
 
 /// How a ``SessionRepository`` opens its database and what it accepts.
 public struct Configuration: Sendable {

@@ -1,4 +1,4 @@
-import SQLite
+import SessionStoreSQLite
 
 extension SessionRepository {
     /// The messages the session shows, in order; `[]` for an unknown session, as in the old store.

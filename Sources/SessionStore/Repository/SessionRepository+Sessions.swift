@@ -1,4 +1,4 @@
-import SQLite
+import SessionStoreSQLite
 
 extension SessionRepository {
     /// The workspace's sessions, most recently updated first (ties: the later id first); `[]` for an empty

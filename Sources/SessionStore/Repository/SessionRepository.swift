@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import SQLite
+import SessionStoreSQLite
 
 /// The session store: the old manager's methods on a SQLite database, safe to share between any number of
 /// tasks and with other processes using the same file.

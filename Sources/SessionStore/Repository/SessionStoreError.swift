@@ -1,7 +1,9 @@
+import Foundation
+
 /// Why a SessionStore call was refused. Nothing was changed when one of these is thrown.
 ///
-/// Failures of SQLite itself (busy, full, read-only, corrupt, not a database) arrive as `SQLiteError`.
-public enum SessionStoreError: Error, Sendable, Hashable, CustomStringConvertible {
+/// Failures of SQLite itself (busy, full, read-only, corrupt, not a database) arrive as ``SQLiteError``.
+public enum SessionStoreError: Error, Sendable, Hashable, CustomStringConvertible, LocalizedError {
     /// An identifier argument is empty or longer than the limit.
     case invalidIdentifier(field: String, reason: String)
     /// A text or message is larger than the configured limit.
@@ -16,10 +18,17 @@ public enum SessionStoreError: Error, Sendable, Hashable, CustomStringConvertibl
     case schemaTooNew(databaseVersion: Int, supportedVersion: Int)
     /// A migration recorded in the database differs from the one this build carries.
     case migrationModified(version: Int, name: String)
+    /// A migration left rows of `table` pointing at rows that do not exist; it was rolled back.
+    case migrationBrokeForeignKeys(version: Int, name: String, table: String)
+    /// The database needs migrations that this repository was configured not to apply on open.
+    case migrationRequired(pending: [String])
     /// A stored value cannot be read back, typically after an edit by hand.
     case corruptValue(table: String, id: String, reason: String)
     /// The process-wide manager was asked for before it was initialised.
     case managerNotInitialized
+
+    /// The same line as ``description``, for `localizedDescription`.
+    public var errorDescription: String? { description }
 
     /// One line saying what was wrong.
     public var description: String {
@@ -38,6 +47,10 @@ public enum SessionStoreError: Error, Sendable, Hashable, CustomStringConvertibl
             "the database schema is at version \(databaseVersion), newer than this build supports (\(supportedVersion)); upgrade SessionStore"
         case .migrationModified(let version, let name):
             "migration \(version) (\(name)) applied to this database differs from the one in this build"
+        case .migrationBrokeForeignKeys(let version, let name, let table):
+            "migration \(version) (\(name)) left rows of \(table) pointing at missing rows; it was rolled back"
+        case .migrationRequired(let pending):
+            "the database needs migrations \(pending.joined(separator: ", ")); run `session-store migrate` first"
         case .corruptValue(let table, let id, let reason):
             "\(table) row \(id) holds a value that cannot be read: \(reason)"
         case .managerNotInitialized:

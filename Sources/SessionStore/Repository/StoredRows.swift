@@ -1,4 +1,4 @@
-import SQLite
+import SessionStoreSQLite
 
 /// How sessions and messages are read from rows: the one place that knows the column order.
 enum StoredRows {

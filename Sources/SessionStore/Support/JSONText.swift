@@ -1,5 +1,5 @@
 import Foundation
-import SQLite
+import SessionStoreSQLite
 
 /// Reads the JSON text stored in the `parts` and `tool_calls` columns (``JSONWriter`` writes it).
 enum JSONText {

@@ -1,4 +1,4 @@
-import SQLite
+import SessionStoreSQLite
 
 /// ULIDs (https://github.com/ulid/spec): 48 bits of milliseconds and 80 random bits, as 26 Crockford base-32
 /// characters.

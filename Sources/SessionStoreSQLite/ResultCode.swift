@@ -3,6 +3,11 @@ import CSQLite
 /// A SQLite result code, primary (`SQLITE_BUSY`) or extended (`SQLITE_BUSY_SNAPSHOT`).
 ///
 /// Compare primary codes with ``primary``: an extended code always carries its primary code in its low byte.
+/// In a `switch` or `catch`, a primary code matches every extended code of its kind:
+///
+/// ```swift
+/// catch SQLiteError.busy { … }   // also SQLITE_BUSY_SNAPSHOT, SQLITE_BUSY_RECOVERY, …
+/// ```
 public struct ResultCode: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
     /// The C value, as returned by `sqlite3_extended_errcode`.
     public let rawValue: Int32
@@ -15,6 +20,22 @@ public struct ResultCode: RawRepresentable, Hashable, Sendable, CustomStringConv
     /// The primary code of an extended code (itself for a primary code).
     public var primary: ResultCode {
         ResultCode(rawValue: rawValue & 0xFF)
+    }
+
+    /// Whether this is a primary code, which stands for all the extended codes of its kind.
+    public var isPrimary: Bool {
+        rawValue & 0xFF == rawValue
+    }
+
+    /// A primary `pattern` matches `code` when `code` is of its kind; an extended `pattern` matches itself only.
+    public static func ~= (pattern: ResultCode, code: ResultCode) -> Bool {
+        pattern.isPrimary ? pattern == code.primary : pattern == code
+    }
+
+    /// Matches an ``SQLiteError`` whose extended code `pattern` matches, so that `catch SQLiteError.busy` works.
+    public static func ~= (pattern: ResultCode, error: any Error) -> Bool {
+        guard let error = error as? SQLiteError else { return false }
+        return pattern ~= error.extendedResultCode
     }
 
     /// SQLite's English description of the code, such as "database is locked".

@@ -1,4 +1,4 @@
-import SQLite
+import SessionStoreSQLite
 import TestSupport
 import Testing
 

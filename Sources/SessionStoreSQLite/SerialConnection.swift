@@ -10,9 +10,9 @@ import Dispatch
 /// The connection is also a `TaskExecutor`: a task that prefers it (`withTaskExecutorPreference`) runs on the
 /// connection's queue, between the other jobs, and its calls to ``run(_:)`` run at once, without going to
 /// another thread and back.
-public final class SerialConnection: TaskExecutor, Sendable {
+package final class SerialConnection: TaskExecutor, Sendable {
     /// Where the database lives.
-    public let location: DatabaseLocation
+    package let location: DatabaseLocation
 
     private let queue: DispatchQueue
     // Set on `queue` only, so that a job can tell it runs there.
@@ -22,7 +22,7 @@ public final class SerialConnection: TaskExecutor, Sendable {
     private let isClosed = Locked(false)
 
     /// Opens a connection on a new serial queue; `slowStatements`, when given, hears of its slow statements.
-    public init(
+    package init(
         location: DatabaseLocation, options: ConnectionOptions = ConnectionOptions(), label: String,
         slowStatements: SlowStatementObserver? = nil
     ) throws(SQLiteError) {
@@ -39,7 +39,7 @@ public final class SerialConnection: TaskExecutor, Sendable {
     ///
     /// - Throws: what `body` throws; `CancellationError` when the task is cancelled; ``SQLiteError`` with
     ///   code `.misuse` after ``close()``.
-    public func run<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+    package func run<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
         // Work submitted before close() still runs; work submitted after it is refused here.
         guard !isClosed.withLock({ $0 }) else {
             throw SQLiteError(code: .misuse, message: "the database is closed")
@@ -63,7 +63,7 @@ public final class SerialConnection: TaskExecutor, Sendable {
     }
 
     /// Runs the job of a task that prefers this connection as its executor on the connection's queue.
-    public func enqueue(_ job: consuming ExecutorJob) {
+    package func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         queue.async {
             job.runSynchronously(on: self.asUnownedTaskExecutor())
@@ -90,7 +90,7 @@ public final class SerialConnection: TaskExecutor, Sendable {
     }
 
     /// Lets the jobs already submitted finish, then closes the connection. Later jobs fail with `.misuse`.
-    public func close() async {
+    package func close() async {
         isClosed.withLock { $0 = true }
         // Jobs submitted before this point were queued first, so they run before the connection goes.
         _ = await queue.result {

@@ -67,19 +67,30 @@ final class LogRecorder: Sendable {
 
         let entries = recorder.entries
         #expect(entries.map(\.message) == ["createSession", "addMessage", "updateMessage", "revert"])
-        #expect(entries.allSatisfy { $0.level == .debug && $0.metadata["workspace_id"] == "w" && $0.metadata["duration"] != nil })
-        #expect(entries[1].metadata["session_id"] == session.id)
-        #expect(entries[2].metadata["message_id"] == message.id)
-        #expect(entries[3].metadata["error"] == "no session missing in workspace w")
+        #expect(entries.allSatisfy {
+            $0.level == .debug && $0.metadata["session_store.workspace_id"] == "w" && $0.metadata["session_store.duration"] != nil
+        })
+        #expect(entries[1].metadata["session_store.session_id"] == session.id)
+        #expect(entries[2].metadata["session_store.message_id"] == message.id)
+        #expect(entries[3].metadata["session_store.error"] == "no session missing in workspace w")
     }
 
-    @Test func slowCallsAndStatementsAreWarnings() async throws {
+    @Test func slowCallsAndStatementsAreInfoNeverWarnings() async throws {
         let recorder = LogRecorder()
-        let configuration = Configuration(logger: recorder.logger(level: .warning), slowThreshold: .zero)
+        let configuration = Configuration(logger: recorder.logger(level: .trace), slowThreshold: .zero)
         let repository = try await SessionRepository.inMemory(configuration: configuration)
         _ = try await repository.listSessions(workspaceId: "w")
+        _ = try? await repository.revert(workspaceId: "w", sessionId: "missing")
         let entries = recorder.entries
-        #expect(entries.contains { $0.level == .warning && $0.message == "listSessions" })
-        #expect(entries.contains { $0.level == .warning && $0.message == "slow statement" && $0.metadata["sql"]?.contains("FROM sessions") == true })
+        #expect(entries.contains { $0.level == .info && $0.message == "listSessions" })
+        #expect(entries.contains {
+            $0.level == .info && $0.message == "slow statement" && $0.metadata["session_store.sql"]?.contains("FROM sessions") == true
+        })
+        #expect(entries.allSatisfy { $0.level <= .info })
+    }
+
+    @Test func theDefaultConfigurationLogsNothing() {
+        let logger = Configuration().logger
+        #expect(logger.handler is SwiftLogNoOpLogHandler)
     }
 }

@@ -19,15 +19,15 @@ public struct Configuration: Sendable {
     public var limits: Limits
     /// The clock for timestamps, in milliseconds since the Unix epoch.
     public var now: @Sendable () -> Int64
-    /// Where calls are logged: each call at debug level (operation, ids, duration); calls and statements slower
-    /// than `slowThreshold`, and SQLite failures, at warning level.
+    /// Where calls are logged: each call at debug level (operation, ids, duration, error), calls and statements
+    /// slower than `slowThreshold` at info level; the metadata keys start with `session_store.`. By default a
+    /// logger that discards everything: pass your own to see them.
     public var logger: Logger
     /// What counts as slow for `logger`.
     public var slowThreshold: Duration
 
     /// The defaults: 4 readers, 5 s busy timeout, `synchronous=NORMAL`, the default checkpoint policy,
-    /// `secure_delete=FAST`, the default limits, the system clock, a logger labelled "SessionStore", 250 ms as
-    /// slow.
+    /// `secure_delete=FAST`, the default limits, the system clock, no logging, 250 ms as slow.
     public init(
         readerCount: Int = 4,
         busyTimeout: Duration = .seconds(5),
@@ -36,7 +36,7 @@ public struct Configuration: Sendable {
         secureDelete: ConnectionOptions.SecureDelete = .fast,
         limits: Limits = Limits(),
         now: @escaping @Sendable () -> Int64 = Configuration.systemMilliseconds,
-        logger: Logger = Logger(label: "SessionStore"),
+        logger: Logger = Logger(label: "SessionStore", factory: { _ in SwiftLogNoOpLogHandler() }),
         slowThreshold: Duration = .milliseconds(250)
     ) {
         self.readerCount = readerCount

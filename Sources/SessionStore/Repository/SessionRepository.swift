@@ -38,7 +38,7 @@ public final class SessionRepository: Sendable {
     init(location: DatabaseLocation, configuration: Configuration) async throws {
         let logger = configuration.logger
         let slowStatements = SlowStatementObserver(threshold: configuration.slowThreshold) { sql, duration in
-            logger.warning("slow statement", metadata: ["sql": "\(sql)", "duration": "\(duration)"])
+            logger.info("slow statement", metadata: [LogKey.sql: "\(sql)", LogKey.duration: "\(duration)"])
         }
         database = try await DatabasePool.open(
             location: location, options: configuration.connectionOptions, readerCount: configuration.readerCount,
@@ -81,8 +81,9 @@ public final class SessionRepository: Sendable {
         try await database.withReaderExecutor(isolation: isolation, body)
     }
 
-    /// Runs one call of the API, logging it: at debug level normally, at warning level when slow or when SQLite
-    /// failed. Nothing is formatted unless the logger's level lets the entry through.
+    /// Runs one call of the API, logging it: at debug level, or at info level when it took `slowThreshold` or
+    /// longer. A failure is the caller's to report: it is only logged with the call, at the same level. Nothing
+    /// is formatted unless the logger's level lets the entry through.
     func logged<T>(
         _ operation: String, workspaceId: String, sessionId: String? = nil, messageId: String? = nil,
         _ body: () async throws -> T
@@ -91,12 +92,12 @@ public final class SessionRepository: Sendable {
         var failure: (any Error)?
         defer {
             let duration = ContinuousClock.now - started
-            let level: Logger.Level = duration >= configuration.slowThreshold || failure is SQLiteError ? .warning : .debug
+            let level: Logger.Level = duration >= configuration.slowThreshold ? .info : .debug
             configuration.logger.log(level: level, "\(operation)", metadata: {
-                var metadata: Logger.Metadata = ["workspace_id": "\(workspaceId)", "duration": "\(duration)"]
-                if let sessionId { metadata["session_id"] = "\(sessionId)" }
-                if let messageId { metadata["message_id"] = "\(messageId)" }
-                if let failure { metadata["error"] = "\(failure)" }
+                var metadata: Logger.Metadata = [LogKey.workspaceId: "\(workspaceId)", LogKey.duration: "\(duration)"]
+                if let sessionId { metadata[LogKey.sessionId] = "\(sessionId)" }
+                if let messageId { metadata[LogKey.messageId] = "\(messageId)" }
+                if let failure { metadata[LogKey.error] = "\(failure)" }
                 return metadata
             }())
         }

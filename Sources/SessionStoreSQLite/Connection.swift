@@ -25,6 +25,10 @@ public final class Connection {
         switch location {
         case .file(let file):
             path = file
+            var status = stat()
+            if stat(file, &status) == 0, status.st_mode & S_IFMT == S_IFDIR {
+                throw SQLiteError(code: .cannotOpen, message: "cannot open \(file): it is a directory, not a database file")
+            }
             if options.access == .readWrite {
                 try Self.createPrivateFileIfMissing(file)
             }

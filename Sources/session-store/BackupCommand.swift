@@ -1,6 +1,4 @@
 import ArgumentParser
-import Foundation
-import SessionStoreSQLite
 import SessionStore
 
 struct BackupCommand: AsyncParsableCommand {
@@ -12,21 +10,27 @@ struct BackupCommand: AsyncParsableCommand {
     var destination: String
 
     @OptionGroup var database: DatabaseOption
+    @OptionGroup var json: JSONOption
+
+    struct Output: Encodable {
+        let database: String
+        let backup: String
+        let pages: Int
+    }
 
     func run() async throws {
-        try await Terminal.run {
-            let source = try Terminal.openReadOnly(database.path)
-            guard !FileManager.default.fileExists(atPath: destination) else {
-                throw ToolError("\(destination) exists; a backup never overwrites a file")
-            }
-            let copy = try Connection(location: .file(destination), options: Configuration().connectionOptions)
-            try source.backup(to: copy) { remaining, total in
-                Terminal.progress("backup: \(total - remaining)/\(total) pages")
+        try await Terminal.run(json: json) {
+            let pages = try await Terminal.withReadOnlyRepository(database.path) { repository in
+                try await repository.backup(to: destination) { remaining, total in
+                    Terminal.progress("backup: \(total - remaining)/\(total) pages")
+                }
             }
             Terminal.endProgress()
-            let pages = try copy.prepare("PRAGMA page_count").first { $0.int64(0) } ?? 0
-            copy.close()
-            Terminal.print("backed up \(database.path) to \(destination) (\(pages) pages)")
+            if json.enabled {
+                try Terminal.printJSON(Output(database: database.path, backup: destination, pages: pages))
+            } else {
+                Terminal.print("backed up \(database.path) to \(destination) (\(Terminal.count(pages, "page")))")
+            }
         }
     }
 }

@@ -7,22 +7,26 @@ struct CheckCommand: AsyncParsableCommand {
         abstract: "Run integrity_check, foreign_key_check and the store's invariants; exit non-zero on any violation.")
 
     @OptionGroup var database: DatabaseOption
+    @OptionGroup var json: JSONOption
 
-    @Flag(help: "Print the violations as JSON.")
-    var json = false
+    struct Output: Encodable {
+        let database: String
+        let ok: Bool
+        let violations: [StoreCheck.Violation]
+    }
 
     func run() async throws {
-        try await Terminal.run {
-            let violations = try StoreCheck.run(try Terminal.openReadOnly(database.path))
-            if json {
-                try Terminal.printJSON(violations)
+        try await Terminal.run(json: json) {
+            let violations = try await Terminal.withReadOnlyRepository(database.path) { try await $0.check() }
+            if json.enabled {
+                try Terminal.printJSON(Output(database: database.path, ok: violations.isEmpty, violations: violations))
             } else if violations.isEmpty {
                 Terminal.print("ok: \(database.path) passes integrity, foreign key and store checks")
             } else {
                 violations.forEach { Terminal.print($0.description) }
             }
             guard violations.isEmpty else {
-                throw ToolError("\(violations.count) violations in \(database.path)")
+                throw Terminal.exitFailure("\(Terminal.count(violations.count, "violation")) in \(database.path)")
             }
         }
     }

@@ -15,22 +15,26 @@ struct ExportCommand: AsyncParsableCommand {
     @Flag(help: "Replace existing sessions.json files.")
     var force = false
 
-    @Flag(help: "Print what was written as JSON.")
-    var json = false
+    @OptionGroup var json: JSONOption
+
+    struct Output: Encodable {
+        let database: String
+        let directory: String
+        let workspaces: [LegacyExporter.Written]
+    }
 
     func run() async throws {
-        try await Terminal.run {
-            let written = try await Terminal.withRepository(database.path) { repository in
+        try await Terminal.run(json: json) {
+            let written = try await Terminal.withReadOnlyRepository(database.path) { repository in
                 try await LegacyExporter(force: force).run(directory: directory, from: repository)
             }
-            if json {
-                try Terminal.printJSON(written)
-                return
+            if json.enabled {
+                return try Terminal.printJSON(Output(database: database.path, directory: directory, workspaces: written))
             }
             for file in written {
-                Terminal.print("\(file.file): \(file.sessions) sessions, \(file.messages) messages")
+                Terminal.print("\(file.file): \(Terminal.count(file.sessions, "session")), \(Terminal.count(file.messages, "message"))")
             }
-            Terminal.print("Exported \(written.count) workspaces to \(directory)")
+            Terminal.print("exported \(Terminal.count(written.count, "workspace")) to \(directory)")
         }
     }
 }

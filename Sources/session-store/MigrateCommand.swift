@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import SessionStoreSQLite
 import SessionStore
 
 struct MigrateCommand: AsyncParsableCommand {
@@ -13,58 +12,56 @@ struct MigrateCommand: AsyncParsableCommand {
     @Flag(help: "List applied and pending migrations without changing anything.")
     var status = false
 
-    @Flag(help: "Print the result as JSON.")
-    var json = false
+    @OptionGroup var json: JSONOption
 
-    struct Listing: Encodable {
-        struct Entry: Encodable {
-            let version: Int
-            let name: String
-            let checksum: String?
-            let appliedAt: Int64?
-        }
+    struct Entry: Encodable {
+        let version: Int
+        let name: String
+        let checksum: String?
+        let appliedAt: Date?
+    }
 
+    struct Output: Encodable {
+        let database: String
+        /// The migrations this run applied (empty for --status).
+        let appliedNow: [String]
         let applied: [Entry]
         let pending: [Entry]
     }
 
     func run() async throws {
-        try await Terminal.run {
+        try await Terminal.run(json: json) {
             let migrator = Migrator()
+            var appliedNow: [Migration] = []
+            let current: MigrationStatus
             if status {
-                let current = FileManager.default.fileExists(atPath: database.path)
-                    ? try migrator.status(of: try Terminal.openReadOnly(database.path))
+                current = FileManager.default.fileExists(atPath: database.path)
+                    ? try Terminal.withReadOnlyConnection(database.path) { try migrator.status(of: $0) }
                     : try migrator.status(of: Connection(location: .inMemory))
-                try show(current)
-                return
+            } else {
+                let connection = try Connection(location: .file(database.path), options: Configuration().connectionOptions)
+                defer { connection.close() }
+                appliedNow = try migrator.migrate(connection)
+                current = try migrator.status(of: connection)
             }
-            let connection = try Connection(location: .file(database.path), options: Configuration().connectionOptions)
-            let applied = try migrator.migrate(connection)
-            if json {
-                try show(try migrator.status(of: connection))
-            } else if applied.isEmpty {
+            let output = Output(
+                database: database.path, appliedNow: appliedNow.map(\.fileName),
+                applied: current.applied.map { Entry(version: $0.version, name: $0.name, checksum: $0.checksum, appliedAt: Terminal.date($0.appliedAt)) },
+                pending: current.pending.map { Entry(version: $0.version, name: $0.name, checksum: $0.checksum, appliedAt: nil) })
+            if json.enabled { return try Terminal.printJSON(output) }
+            if status {
+                var table = Table(["state", "migration", "appliedAt", "checksum"], widths: [nil, nil, nil, nil])
+                for (entry, migration) in zip(output.applied, current.applied) {
+                    table.append(["applied", "\(String(format: "%04d", migration.version))_\(entry.name)",
+                        Terminal.time(entry.appliedAt!), entry.checksum ?? "(applied by hand)"])
+                }
+                current.pending.forEach { table.append(["pending", $0.fileName, "", ""]) }
+                table.lines.forEach { Terminal.print($0) }
+            } else if appliedNow.isEmpty {
                 Terminal.print("\(database.path) is up to date")
             } else {
-                for migration in applied {
-                    Terminal.print("applied \(String(format: "%04d", migration.version))_\(migration.name)")
-                }
+                appliedNow.forEach { Terminal.print("applied \($0.fileName)") }
             }
-        }
-    }
-
-    private func show(_ status: MigrationStatus) throws {
-        let listing = Listing(
-            applied: status.applied.map { Listing.Entry(version: $0.version, name: $0.name, checksum: $0.checksum, appliedAt: $0.appliedAt) },
-            pending: status.pending.map { Listing.Entry(version: $0.version, name: $0.name, checksum: $0.checksum, appliedAt: nil) })
-        if json {
-            try Terminal.printJSON(listing)
-            return
-        }
-        for entry in listing.applied {
-            Terminal.print("applied  \(String(format: "%04d", entry.version))_\(entry.name)  \(Terminal.time(entry.appliedAt ?? 0))  \(entry.checksum ?? "(applied by hand)")")
-        }
-        for entry in listing.pending {
-            Terminal.print("pending  \(String(format: "%04d", entry.version))_\(entry.name)")
         }
     }
 }

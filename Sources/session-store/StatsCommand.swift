@@ -6,25 +6,24 @@ struct StatsCommand: AsyncParsableCommand {
         commandName: "stats", abstract: "Count workspaces, sessions, messages, shared messages and the database's size.")
 
     @OptionGroup var database: DatabaseOption
-
-    @Flag(help: "Print the counts as JSON.")
-    var json = false
+    @OptionGroup var json: JSONOption
 
     func run() async throws {
-        try await Terminal.run {
-            let statistics = try StoreStatistics.read(try Terminal.openReadOnly(database.path), walPath: database.path + "-wal")
-            if json {
-                try Terminal.printJSON(statistics)
-                return
+        try await Terminal.run(json: json) {
+            let statistics = try await Terminal.withReadOnlyRepository(database.path) { try await $0.statistics() }
+            if json.enabled {
+                return try Terminal.printJSON(statistics)
             }
-            Terminal.print("workspaces       \(statistics.workspaces)")
-            Terminal.print("sessions         \(statistics.sessions)")
-            Terminal.print("messages         \(statistics.messages)")
-            Terminal.print("links            \(statistics.links)")
-            Terminal.print("shared messages  \(statistics.sharedMessages)")
-            Terminal.print("database bytes   \(statistics.databaseBytes)")
-            Terminal.print("wal bytes        \(statistics.walBytes)")
-            Terminal.print("free pages       \(statistics.freePages)")
+            var table = Table(["field", "value"], widths: [nil, nil])
+            for (field, value) in [
+                ("workspaces", statistics.workspaces), ("sessions", statistics.sessions), ("messages", statistics.messages),
+                ("links", statistics.links), ("sharedMessages", statistics.sharedMessages),
+                ("databaseBytes", statistics.databaseBytes), ("walBytes", statistics.walBytes),
+                ("freePages", statistics.freePages),
+            ] {
+                table.append([field, "\(value)"])
+            }
+            table.lines.dropFirst().forEach { Terminal.print($0) }
         }
     }
 }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import SessionStoreSQLite
 import SessionStore
 
 /// What the tool writes where: results on standard output, progress and failures on standard error.
@@ -12,10 +11,11 @@ enum Terminal {
         FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 
-    /// Prints `value` as pretty JSON with sorted keys, for scripts.
+    /// Prints `value` as pretty JSON with sorted keys and ISO-8601 times, for scripts.
     static func printJSON(_ value: some Encodable) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
         print(String(decoding: try encoder.encode(value), as: UTF8.self))
     }
 
@@ -30,49 +30,80 @@ enum Terminal {
         FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
     }
 
-    /// Runs a verb: a failure becomes one line on standard error and a non-zero exit status.
-    static func run(_ body: () async throws -> Void) async throws {
+    /// Runs a verb: a failure becomes one line on standard error (and, with `--json`, an object
+    /// `{"error": {"code", "message"}}` on standard output) and a non-zero exit status.
+    static func run(json: JSONOption, _ body: () async throws -> Void) async throws {
         do {
             try await body()
         } catch let exit as ExitCode {
             throw exit
         } catch {
             endProgress()
-            let message = (error as? SQLiteError).map { "\($0.message) (SQLite error \($0.extendedResultCode.rawValue))" }
-                ?? String(describing: error)
-            let line = message.split(whereSeparator: \.isNewline).joined(separator: " ")
-            FileHandle.standardError.write(Data("session-store: \(line)\n".utf8))
+            let failure = Failure(error)
+            if json.enabled {
+                try? printJSON(["error": failure])
+            }
+            FileHandle.standardError.write(Data("session-store: \(failure.message)\n".utf8))
             throw ExitCode.failure
         }
     }
 
-    /// Fails unless a file exists at `path`: the verbs that only read must not create an empty database.
+    /// Says on standard error why the verb, whose result is already printed, exits non-zero; returns the exit
+    /// status to throw.
+    static func exitFailure(_ line: String) -> ExitCode {
+        endProgress()
+        FileHandle.standardError.write(Data("session-store: \(line)\n".utf8))
+        return ExitCode.failure
+    }
+
+    /// A failure as the tool reports it: a code scripts can match, and one line for people.
+    struct Failure: Encodable {
+        let code: String
+        let message: String
+
+        init(_ error: any Error) {
+            let text: String
+            switch error {
+            case let error as SessionStoreError:
+                code = error.code
+                text = error.description
+            case let error as SQLiteError:
+                code = "sqlite"
+                text = "\(error.message) (SQLite error \(error.extendedResultCode.rawValue))"
+            case let error as ToolError:
+                code = error.code
+                text = error.description
+            default:
+                code = "failed"
+                text = String(describing: error)
+            }
+            message = text.split(whereSeparator: \.isNewline).joined(separator: " ")
+        }
+    }
+
+    /// Fails unless a database file is at `path`: the verbs that only read must not create one, and a folder
+    /// is not a database.
     static func requireDatabase(_ path: String) throws {
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw ToolError("no database at \(path)")
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw ToolError("no database at \(path)", code: "noDatabase")
+        }
+        guard !isDirectory.boolValue else {
+            throw ToolError("\(path) is a directory, not a database file", code: "notAFile")
         }
     }
 
-    /// A read-only connection to an existing database, set up as the library sets up its own.
-    static func openReadOnly(_ path: String) throws -> Connection {
+    /// Runs `body` with a read-only repository on the existing database at `path`, and closes it whatever
+    /// happens. The verbs that use it only read: they never migrate a database behind the operator's back.
+    static func withReadOnlyRepository<T>(_ path: String, _ body: (SessionRepository) async throws -> T) async throws -> T {
         try requireDatabase(path)
-        var options = Configuration().connectionOptions
-        options.access = .readOnly
-        return try Connection(location: .file(path), options: options)
-    }
-
-    /// Whether the existing database at `path` has every migration of this build (read without writing).
-    static func schemaIsCurrent(_ path: String) throws -> Bool {
-        try Migrator().status(of: openReadOnly(path)).isUpToDate
-    }
-
-    /// Runs `body` with a repository on an existing database whose schema is current, and closes it whatever
-    /// happens. The verbs that use it only read, so they never migrate a database behind the operator's back.
-    static func withRepository<T>(_ path: String, _ body: (SessionRepository) async throws -> T) async throws -> T {
-        guard try schemaIsCurrent(path) else {
-            throw ToolError("\(path) needs `session-store migrate` first")
+        let repository: SessionRepository
+        do {
+            repository = try await SessionRepository(path: path, configuration: Configuration(access: .readOnly))
+        } catch SessionStoreError.migrationRequired(let pending) {
+            throw ToolError(
+                "\(path) needs `session-store migrate` first (pending: \(pending.joined(separator: ", ")))", code: "migrationRequired")
         }
-        let repository = try await SessionRepository(path: path)
         do {
             let result = try await body(repository)
             await repository.close()
@@ -83,18 +114,38 @@ enum Terminal {
         }
     }
 
-    /// Milliseconds since the Unix epoch as a readable UTC time.
-    static func time(_ milliseconds: Int64) -> String {
-        let formatter = ISO8601DateFormatter()
-        return formatter.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
+    /// Runs `body` with a read-only connection to the existing database at `path`: for `migrate --status`, which
+    /// must read a schema that a repository would refuse.
+    static func withReadOnlyConnection<T>(_ path: String, _ body: (Connection) throws -> T) throws -> T {
+        try requireDatabase(path)
+        let connection = try Connection(location: .file(path), options: Configuration(access: .readOnly).connectionOptions)
+        defer { connection.close() }
+        return try body(connection)
+    }
+
+    /// Milliseconds since the Unix epoch as a date.
+    static func date(_ milliseconds: Int64) -> Date {
+        Date(timeIntervalSince1970: Double(milliseconds) / 1000)
+    }
+
+    /// A date as the text output shows it: ISO 8601 in UTC, as the JSON output has it.
+    static func time(_ date: Date) -> String {
+        ISO8601DateFormatter().string(from: date)
+    }
+
+    /// "1 session", "2 sessions".
+    static func count(_ number: Int, _ noun: String) -> String {
+        "\(number) \(noun)\(number == 1 ? "" : "s")"
     }
 }
 
 /// A failure the tool itself reports, in one line.
 struct ToolError: Error, CustomStringConvertible {
     let description: String
+    let code: String
 
-    init(_ description: String) {
+    init(_ description: String, code: String = "failed") {
         self.description = description
+        self.code = code
     }
 }

@@ -15,6 +15,12 @@ enum Tool {
     /// Runs a verb that must succeed; a failure is recorded with what the tool said on standard error.
     @discardableResult
     static func succeed(_ arguments: String..., sourceLocation: SourceLocation = #_sourceLocation) async throws -> ProcessResult {
+        try await succeed(arguments, sourceLocation: sourceLocation)
+    }
+
+    /// Runs a verb that must succeed, from an array of arguments.
+    @discardableResult
+    static func succeed(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) async throws -> ProcessResult {
         let result = try await runProcess(executable, arguments)
         if result.status != 0 {
             Issue.record("session-store \(arguments.joined(separator: " ")) exited \(result.status): \(result.standardError)",
@@ -78,4 +84,50 @@ func count(_ sql: String, in path: String) throws -> Int64 {
     var options = Configuration().connectionOptions
     options.access = .readOnly
     return try Connection(location: .file(path), options: options).prepare(sql).first { $0.int64(0) } ?? -1
+}
+
+/// What `check --json` prints.
+struct CheckOutput: Decodable {
+    let database: String
+    let ok: Bool
+    let violations: [StoreCheck.Violation]
+}
+
+/// What `list --json` prints, at each of its three levels.
+enum Listing {
+    struct Workspaces: Decodable {
+        struct Row: Decodable {
+            let workspaceId: String
+            let sessions: Int
+            let messages: Int
+            let lastActivity: String
+        }
+
+        let workspaces: [Row]
+    }
+
+    struct Sessions: Decodable {
+        struct Row: Decodable {
+            let id: String
+            let messages: Int
+            let updatedAt: String
+            let title: String?
+        }
+
+        let workspaceId: String
+        let sessions: [Row]
+    }
+
+    struct Messages: Decodable {
+        struct Row: Decodable {
+            let position: Int
+            let id: String
+            let role: String
+            let content: String?
+        }
+
+        let workspaceId: String
+        let sessionId: String
+        let messages: [Row]
+    }
 }

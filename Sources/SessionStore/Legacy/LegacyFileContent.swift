@@ -31,20 +31,15 @@ struct LegacyFileContent: Decodable, Sendable {
         do {
             return try JSONDecoder().decode(LegacyFileContent.self, from: data)
         } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty {
-            // The decoder only says the JSON is invalid; the parser says where.
-            var detail = context.debugDescription
-            do {
-                _ = try JSONSerialization.jsonObject(with: data)
-            } catch {
-                detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? detail
-            }
-            if detail.localizedCaseInsensitiveContains("end of file") {
+            switch JSONSyntaxCheck.firstFailure(in: data) {
+            case .unfinished:
                 throw LegacyFileError(reason: "the JSON ends unfinished at \(location(of: data.count, in: data)): the file was cut short")
+            case .unexpectedByte(let offset):
+                throw LegacyFileError(reason: "invalid JSON at \(location(of: offset, in: data))")
+            case nil:
+                // Well-formed to the byte scan, refused by the decoder (text that is not UTF-8, say).
+                throw LegacyFileError(reason: "invalid JSON: \(context.debugDescription)")
             }
-            if let match = detail.firstMatch(of: /character (\d+)/), let offset = Int(match.1) {
-                throw LegacyFileError(reason: "invalid JSON at \(location(of: offset, in: data)): \(detail)")
-            }
-            throw LegacyFileError(reason: "invalid JSON: \(detail)")
         } catch {
             throw LegacyFileError(reason: "not a sessions file: \(describe(error))")
         }

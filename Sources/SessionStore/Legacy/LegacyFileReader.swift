@@ -26,20 +26,20 @@ enum LegacyFileReader {
         let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
         guard descriptor >= 0 else {
             let reason = errno == ELOOP ? "a symbolic link" : String(cString: strerror(errno))
-            return .failure(Refusal(description: "cannot read \(path): \(reason)"))
+            return .failure(Refusal(description: "cannot read it: \(reason)"))
         }
         let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         var status = stat()
         guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
-            return .failure(Refusal(description: "\(path) is not a regular file"))
+            return .failure(Refusal(description: "not a regular file"))
         }
         guard Int(status.st_size) <= maxBytes else {
-            return .failure(Refusal(description: "\(path) is \(status.st_size) bytes, over the limit of \(maxBytes) bytes"))
+            return .failure(Refusal(description: "the file is \(status.st_size) bytes, over the limit of \(maxBytes) bytes"))
         }
         do {
             return .success(try handle.readToEnd() ?? Data())
         } catch {
-            return .failure(Refusal(description: "cannot read \(path): \(error.localizedDescription)"))
+            return .failure(Refusal(description: "cannot read it: \(error.localizedDescription)"))
         }
     }
 }

@@ -31,7 +31,7 @@ public struct LegacyImporter: Sendable {
         public let workspacesDone: Int
         /// Workspace folders in the directory.
         public let workspaceCount: Int
-        /// Message bodies written so far.
+        /// Message bodies written so far (on a dry run: that would have been written).
         public let messagesImported: Int
     }
 
@@ -63,14 +63,17 @@ public struct LegacyImporter: Sendable {
                 try connection.execute("BEGIN IMMEDIATE")
                 defer { try? connection.execute("ROLLBACK") }
                 var outcome: [Result<WorkspaceImportReport, ImportAnomaly>] = []
+                var messagesImported = 0
                 for (index, (workspaceId, file)) in folders.enumerated() {
                     switch load(workspaceId, file) {
                     case .failure(let anomaly):
                         outcome.append(.failure(anomaly))
                     case .success(let workspace):
-                        outcome.append(.success(try connection.transaction { try workspace.apply(connection) }))
+                        let workspaceReport = try connection.transaction { try workspace.apply(connection) }
+                        messagesImported += workspaceReport.messagesImported
+                        outcome.append(.success(workspaceReport))
                     }
-                    progress(Progress(workspacesDone: index + 1, workspaceCount: folders.count, messagesImported: 0))
+                    progress(Progress(workspacesDone: index + 1, workspaceCount: folders.count, messagesImported: messagesImported))
                 }
                 return outcome
             }

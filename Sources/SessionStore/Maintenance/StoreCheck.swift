@@ -1,6 +1,6 @@
 import SessionStoreSQLite
 
-/// The checks `session-store check` runs: SQLite's own, then the store's invariants.
+/// The checks of ``SessionRepository/check()``: SQLite's own, then the store's invariants.
 public enum StoreCheck {
     /// One broken rule, with what breaks it.
     public struct Violation: Codable, Sendable, Hashable, CustomStringConvertible {
@@ -17,7 +17,7 @@ public enum StoreCheck {
     /// Every violation found in the database; empty when it is sound.
     ///
     /// - Throws: `SQLiteError` when the database cannot be read at all (corrupt beyond a check, not a database).
-    public static func run(_ connection: Connection, migrator: Migrator = Migrator()) throws -> [Violation] {
+    static func run(_ connection: Connection, migrator: Migrator = Migrator()) throws -> [Violation] {
         var violations: [Violation] = []
         func collect(_ rule: String, _ sql: String, _ detail: (Row) -> String) throws {
             violations += try connection.prepare(sql).map { Violation(rule: rule, detail: detail($0)) }

@@ -21,7 +21,7 @@ public struct StoreStatistics: Codable, Sendable, Hashable {
     public let freePages: Int
 
     /// Reads the counts in one snapshot.
-    public static func read(_ connection: Connection, walPath: String?) throws -> StoreStatistics {
+    static func read(_ connection: Connection, walPath: String?) throws -> StoreStatistics {
         try connection.transaction(.deferred) {
             func count(_ sql: String) throws -> Int {
                 Int(try connection.prepare(sql).first { $0.int64(0) } ?? 0)
@@ -37,32 +37,6 @@ public struct StoreStatistics: Codable, Sendable, Hashable {
                 databaseBytes: try count("SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()"),
                 walBytes: walBytes,
                 freePages: try count("PRAGMA freelist_count"))
-        }
-    }
-}
-
-/// A workspace as `session-store list` shows it.
-public struct WorkspaceSummary: Codable, Sendable, Hashable {
-    /// The workspace id.
-    public let workspaceId: String
-    /// Its sessions.
-    public let sessions: Int
-    /// Its message bodies.
-    public let messages: Int
-    /// The latest `updatedAt` of its sessions, in milliseconds since the Unix epoch.
-    public let lastActivity: Int64
-
-    /// Every workspace, most recently active first.
-    public static func all(_ connection: Connection) throws -> [WorkspaceSummary] {
-        try connection.prepare(
-            """
-            SELECT s.workspace_id, count(*), max(s.updated_at),
-                   (SELECT count(*) FROM messages m WHERE m.workspace_id = s.workspace_id)
-            FROM sessions s GROUP BY s.workspace_id ORDER BY max(s.updated_at) DESC, s.workspace_id
-            """
-        ).map { row in
-            WorkspaceSummary(
-                workspaceId: row.string(0), sessions: Int(row.int64(1)), messages: Int(row.int64(3)), lastActivity: row.int64(2))
         }
     }
 }

@@ -14,6 +14,11 @@ public struct Migration: Sendable, Hashable {
         SHA256.hexDigest(of: sql.utf8)
     }
 
+    /// The file's name, `NNNN_description.sql`.
+    public var fileName: String {
+        String(repeating: "0", count: max(0, 4 - String(version).count)) + "\(version)_\(name).sql"
+    }
+
     /// Reads version and name from a file name `NNNN_description.sql` (EmbedMigrations checked its form).
     init(fileName: String, sql: String) {
         version = Int(fileName.prefix(4)) ?? 0

@@ -4,6 +4,20 @@ import SessionStoreSQLite
 
 /// How a ``SessionRepository`` opens its database and what it accepts.
 public struct Configuration: Sendable {
+    /// What opening a database whose schema is behind this build does.
+    public enum MigrationPolicy: Sendable, Hashable {
+        /// Applies the pending migrations, each in its own transaction (the default).
+        case migrateOnOpen
+        /// Refuses the database with ``SessionStoreError/migrationRequired(pending:)``, writing nothing: for
+        /// tools that only read, and servers whose schema is upgraded by `session-store migrate` alone.
+        case refuse
+    }
+
+    /// Whether the repository may write. A `.readOnly` repository opens every connection read-only: it never
+    /// changes the file, and its writes fail with ``SQLiteError/readOnly``.
+    public var access: ConnectionOptions.Access
+    /// What opening a database that needs migrations does; a read-only repository always refuses it.
+    public var migration: MigrationPolicy
     /// Read-only connections beside the writer, so reads go on in parallel (none for an in-memory store).
     public var readerCount: Int
     /// How long a write waits for another process's lock before failing with `SQLITE_BUSY`.
@@ -26,9 +40,11 @@ public struct Configuration: Sendable {
     /// What counts as slow for `logger`.
     public var slowThreshold: Duration
 
-    /// The defaults: 4 readers, 5 s busy timeout, `synchronous=NORMAL`, the default checkpoint policy,
+    /// The defaults: read-write, migrating on open, 4 readers, 5 s busy timeout, `synchronous=NORMAL`, the default checkpoint policy,
     /// `secure_delete=FAST`, the default limits, the system clock, no logging, 250 ms as slow.
     public init(
+        access: ConnectionOptions.Access = .readWrite,
+        migration: MigrationPolicy = .migrateOnOpen,
         readerCount: Int = 4,
         busyTimeout: Duration = .seconds(5),
         synchronous: ConnectionOptions.Synchronous = .normal,
@@ -39,6 +55,8 @@ public struct Configuration: Sendable {
         logger: Logger = Logger(label: "SessionStore", factory: { _ in SwiftLogNoOpLogHandler() }),
         slowThreshold: Duration = .milliseconds(250)
     ) {
+        self.access = access
+        self.migration = migration
         self.readerCount = readerCount
         self.busyTimeout = busyTimeout
         self.synchronous = synchronous
@@ -50,14 +68,14 @@ public struct Configuration: Sendable {
         self.slowThreshold = slowThreshold
     }
 
-    /// The set-up of every connection to a SessionStore database: read-write, with this configuration's busy
-    /// timeout, durability, checkpoint policy and secure deletion.
+    /// The set-up of every connection to a SessionStore database: this configuration's access, busy timeout,
+    /// durability, checkpoint policy and secure deletion.
     public var connectionOptions: ConnectionOptions {
         // The schema's CHECK constraints call json_valid, which SQLite 3.40 (Debian 12) does not mark innocuous,
         // so under an untrusted schema no message could be written. The store registers no functions of its
         // own: a trusted schema can call SQLite's built-in functions only.
         ConnectionOptions(
-            busyTimeout: busyTimeout, synchronous: synchronous, trustedSchema: true, checkpointPolicy: checkpointPolicy,
+            access: access, busyTimeout: busyTimeout, synchronous: synchronous, trustedSchema: true, checkpointPolicy: checkpointPolicy,
             secureDelete: secureDelete)
     }
 

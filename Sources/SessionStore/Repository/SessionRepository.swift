@@ -13,11 +13,13 @@ public final class SessionRepository: Sendable {
 
     var limits: Limits { configuration.limits }
 
-    /// Opens (creating when missing) the database file at `path` and brings its schema up to date.
+    /// Opens (creating when missing, unless read-only) the database file at `path` and brings its schema up to
+    /// date, or refuses it when it needs migrations and `configuration` says so.
     ///
     /// - Throws: ``SessionStoreError/schemaTooNew(databaseVersion:supportedVersion:)`` for a database of a newer
-    ///   build, and `SQLiteError` (`.notADatabase`, `.corrupt`, `.cannotOpen`, …) for a file that cannot be
-    ///   used. Such files are left as they were.
+    ///   build, ``SessionStoreError/migrationRequired(pending:)`` for one that needs migrations this repository
+    ///   may not apply, and ``SQLiteError`` (`.notADatabase`, `.corrupt`, `.cannotOpen`, …) for a file that
+    ///   cannot be used. Such files are left as they were.
     public convenience init(path: String, configuration: Configuration = Configuration()) async throws {
         try await self.init(location: .file(path), configuration: configuration)
     }
@@ -44,7 +46,19 @@ public final class SessionRepository: Sendable {
             location: location, options: configuration.connectionOptions, readerCount: configuration.readerCount,
             slowStatements: slowStatements)
         self.configuration = configuration
-        _ = try await database.writeWithoutTransaction { try Migrator().migrate($0) }
+        do {
+            try await database.writeWithoutTransaction { connection in
+                let migrator = Migrator()
+                if configuration.migration == .migrateOnOpen && configuration.access == .readWrite {
+                    try migrator.migrate(connection)
+                } else if case let pending = try migrator.status(of: connection).pending, !pending.isEmpty {
+                    throw SessionStoreError.migrationRequired(pending: pending.map(\.fileName))
+                }
+            }
+        } catch {
+            await database.close()
+            throw error
+        }
     }
 
     /// Finishes the calls in flight, then closes the database. Later calls fail with `SQLiteError` `.misuse`.

@@ -22,10 +22,30 @@ public enum SessionStoreError: Error, Sendable, Hashable, CustomStringConvertibl
     case migrationBrokeForeignKeys(version: Int, name: String, table: String)
     /// The database needs migrations that this repository was configured not to apply on open.
     case migrationRequired(pending: [String])
+    /// A backup was asked to write over an existing file, which it never does.
+    case backupDestinationExists(path: String)
     /// A stored value cannot be read back, typically after an edit by hand.
     case corruptValue(table: String, id: String, reason: String)
     /// The process-wide manager was asked for before it was initialised.
     case managerNotInitialized
+
+    /// The case's name, such as `"sessionNotFound"`: a stable code for scripts and clients to match on.
+    public var code: String {
+        switch self {
+        case .invalidIdentifier: "invalidIdentifier"
+        case .valueTooLarge: "valueTooLarge"
+        case .sessionNotFound: "sessionNotFound"
+        case .parentNotFound: "parentNotFound"
+        case .messageNotInSession: "messageNotInSession"
+        case .schemaTooNew: "schemaTooNew"
+        case .migrationModified: "migrationModified"
+        case .migrationBrokeForeignKeys: "migrationBrokeForeignKeys"
+        case .migrationRequired: "migrationRequired"
+        case .backupDestinationExists: "backupDestinationExists"
+        case .corruptValue: "corruptValue"
+        case .managerNotInitialized: "managerNotInitialized"
+        }
+    }
 
     /// The same line as ``description``, for `localizedDescription`.
     public var errorDescription: String? { description }
@@ -50,7 +70,9 @@ public enum SessionStoreError: Error, Sendable, Hashable, CustomStringConvertibl
         case .migrationBrokeForeignKeys(let version, let name, let table):
             "migration \(version) (\(name)) left rows of \(table) pointing at missing rows; it was rolled back"
         case .migrationRequired(let pending):
-            "the database needs migrations \(pending.joined(separator: ", ")); run `session-store migrate` first"
+            "the database needs `session-store migrate` first (pending: \(pending.joined(separator: ", ")))"
+        case .backupDestinationExists(let path):
+            "\(path) exists; a backup never overwrites a file"
         case .corruptValue(let table, let id, let reason):
             "\(table) row \(id) holds a value that cannot be read: \(reason)"
         case .managerNotInitialized:

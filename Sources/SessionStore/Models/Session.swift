@@ -2,8 +2,7 @@
 ///
 /// Encodes to the JSON of the store SessionStore replaces, key for key.
 public struct Session: Codable, Sendable, Hashable, Identifiable {
-    // As in `SessionMessage`, the public initializer calls the memberwise one, which builds a value without a
-    // retain and release of every field; the timestamps come first so that the two differ.
+    // Identity and times first, then the conversation, as in `SessionMessage` (Benchmarks/README.md, "Model layout").
 
     /// A ULID.
     public var id: String

@@ -12,10 +12,9 @@ public struct SessionMessage: Codable, Sendable, Hashable, Identifiable {
         case pending, streaming, completed, error
     }
 
-    // The public initializer calls the memberwise one, because Swift 6.3 leaves a retain and release of every
-    // field behind a value built by an explicit initializer of a struct with this many optionals, and none behind
-    // the memberwise one: 5% of reading a conversation. So the public one is declared in an extension (Swift then
-    // still synthesizes the memberwise one), and the timestamps come before `role` (so the two differ).
+    // Identity and times first, then the turn; the public initializer lives in an extension and takes the times
+    // later, so that Swift still synthesizes the memberwise initializer, which reads build messages with
+    // (Benchmarks/README.md, "Model layout").
 
     /// A ULID.
     public var id: String

@@ -6,7 +6,10 @@ extension Connection {
     /// reading and writing. The copy is one consistent snapshot: a write by another connection during the copy
     /// restarts it.
     ///
-    /// - Parameter progress: called after each step with (pages remaining, pages in all).
+    /// - Parameters:
+    ///   - destination: the connection to copy into; what it held is replaced.
+    ///   - pagesPerStep: how many pages each step copies before letting other connections in.
+    ///   - progress: called after each step with (pages remaining, pages in all).
     public func backup(to destination: Connection, pagesPerStep: Int32 = 1024, progress: (Int, Int) -> Void = { _, _ in }) throws(SQLiteError) {
         guard let backup = sqlite3_backup_init(destination.handle, "main", handle, "main") else {
             throw SQLiteError(code: sqlite3_errcode(destination.handle), connection: destination.handle)

@@ -3,7 +3,7 @@ import Foundation
 
 /// One SQLite connection, set up the same way every time it is opened.
 ///
-/// A connection is not thread-safe: use it from one thread at a time (``SerialConnection`` does that for you).
+/// A connection is not thread-safe: use it from one thread at a time (``DatabasePool`` does that for you).
 /// Opening fails with a ``SQLiteError`` for a file that is not a database, and never modifies such a file.
 public final class Connection {
     /// Where the database lives.

@@ -18,7 +18,7 @@ public struct Migrator: Sendable {
     /// Reads which migrations the database has and which this build would apply.
     ///
     /// - Throws: ``SessionStoreError/schemaTooNew(databaseVersion:supportedVersion:)``,
-    ///   ``SessionStoreError/migrationModified(version:name:)``, or a ``SQLiteError``.
+    ///   ``SessionStoreError/migrationModified(version:name:)``, or a `SQLiteError`.
     public func status(of connection: Connection) throws -> MigrationStatus {
         let applied = try appliedMigrations(connection)
         let known = Dictionary(uniqueKeysWithValues: migrations.map { ($0.version, $0) })
@@ -43,7 +43,7 @@ public struct Migrator: Sendable {
     /// migration, `PRAGMA foreign_key_check`, `COMMIT`, and foreign keys back as they were.
     ///
     /// - Throws: ``SessionStoreError/migrationBrokeForeignKeys(version:name:table:)`` when a migration leaves a
-    ///   row pointing nowhere (it is rolled back), what ``status(of:)`` throws, or a ``SQLiteError``.
+    ///   row pointing nowhere (it is rolled back), what ``status(of:)`` throws, or a `SQLiteError`.
     @discardableResult
     public func migrate(_ connection: Connection) throws -> [Migration] {
         var appliedNow: [Migration] = []

@@ -14,7 +14,7 @@ public struct Configuration: Sendable {
     }
 
     /// Whether the repository may write. A `.readOnly` repository opens every connection read-only: it never
-    /// changes the file, and its writes fail with ``SQLiteError/readOnly``.
+    /// changes the file, and its writes fail with `SQLiteError.readOnly`.
     public var access: ConnectionOptions.Access
     /// What opening a database that needs migrations does; a read-only repository always refuses it.
     public var migration: MigrationPolicy

@@ -5,7 +5,7 @@ extension SessionRepository {
     /// migrations, then the store's own invariants (gapless positions, no orphan messages, no dangling links,
     /// nothing that crosses workspaces). Empty when the store is sound. Reads one snapshot; changes nothing.
     ///
-    /// - Throws: ``SQLiteError`` when the database cannot be read at all (corrupt beyond a check).
+    /// - Throws: `SQLiteError` when the database cannot be read at all (corrupt beyond a check).
     public func check() async throws -> [StoreCheck.Violation] {
         try await database.read { try StoreCheck.run($0) }
     }
@@ -24,9 +24,11 @@ extension SessionRepository {
     /// Copies the database into a new file at `path` with SQLite's online backup API: one consistent snapshot,
     /// taken while other tasks and processes go on reading and writing. Returns the number of pages copied.
     ///
-    /// - Parameter progress: called now and then with (pages remaining, pages in all), on a thread of the store's.
+    /// - Parameters:
+    ///   - path: the file to create.
+    ///   - progress: called now and then with (pages remaining, pages in all), on a thread of the store's.
     /// - Throws: ``SessionStoreError/backupDestinationExists(path:)`` when a file is at `path` (it is never
-    ///   overwritten), or a ``SQLiteError``.
+    ///   overwritten), or a `SQLiteError`.
     @discardableResult
     public func backup(
         to path: String, progress: @escaping @Sendable (_ remaining: Int, _ total: Int) -> Void = { _, _ in }

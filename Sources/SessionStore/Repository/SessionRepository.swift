@@ -18,7 +18,7 @@ public final class SessionRepository: Sendable {
     ///
     /// - Throws: ``SessionStoreError/schemaTooNew(databaseVersion:supportedVersion:)`` for a database of a newer
     ///   build, ``SessionStoreError/migrationRequired(pending:)`` for one that needs migrations this repository
-    ///   may not apply, and ``SQLiteError`` (`.notADatabase`, `.corrupt`, `.cannotOpen`, …) for a file that
+    ///   may not apply, and `SQLiteError` (`.notADatabase`, `.corrupt`, `.cannotOpen`, …) for a file that
     ///   cannot be used. Such files are left as they were.
     public convenience init(path: String, configuration: Configuration = Configuration()) async throws {
         try await self.init(location: .file(path), configuration: configuration)

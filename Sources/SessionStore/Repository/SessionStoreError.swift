@@ -2,7 +2,7 @@ import Foundation
 
 /// Why a SessionStore call was refused. Nothing was changed when one of these is thrown.
 ///
-/// Failures of SQLite itself (busy, full, read-only, corrupt, not a database) arrive as ``SQLiteError``.
+/// Failures of SQLite itself (busy, full, read-only, corrupt, not a database) arrive as `SQLiteError`.
 public enum SessionStoreError: Error, Sendable, Hashable, CustomStringConvertible, LocalizedError {
     /// An identifier argument is empty or longer than the limit.
     case invalidIdentifier(field: String, reason: String)

@@ -43,3 +43,19 @@ import TestSupport
         #expect(!json.contains("toolCalls") && !json.contains("status"))
     }
 }
+
+@Suite struct LegacyImportProgressTests {
+    @Test(arguments: [false, true])
+    func progressCountsTheMessagesImportedOrThatADryRunWouldImport(dryRun: Bool) async throws {
+        let repository = try await SessionRepository.inMemory()
+        let seen = Locked<[LegacyImporter.Progress]>([])
+        let report = try await LegacyImporter(options: .init(dryRun: dryRun)).run(
+            directory: Paths.fixtures.appendingPathComponent("legacy-sample").path, into: repository
+        ) { progress in seen.withLock { $0.append(progress) } }
+        let progress = seen.withLock { $0 }
+        #expect(progress.map(\.workspacesDone) == [1, 2])
+        #expect(progress.last?.messagesImported == report.workspaces.map(\.messagesImported).reduce(0, +))
+        #expect(progress.last?.messagesImported ?? 0 > 0)
+        #expect(try await repository.getActiveSessionCount(workspaceId: "ws-7-0") == (dryRun ? 0 : 5))
+    }
+}

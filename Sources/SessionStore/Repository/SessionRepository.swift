@@ -39,7 +39,9 @@ public final class SessionRepository: Sendable {
 
     init(location: DatabaseLocation, configuration: Configuration) async throws {
         let logger = configuration.logger
-        let slowStatements = SlowStatementObserver(threshold: configuration.slowThreshold) { sql, duration in
+        // Timing every statement costs a callback per statement: only when the logger would keep what it reports.
+        let slowStatements = logger.logLevel > .info ? nil : SlowStatementObserver(threshold: configuration.slowThreshold) {
+            sql, duration in
             logger.info("slow statement", metadata: [LogKey.sql: "\(sql)", LogKey.duration: "\(duration)"])
         }
         database = try await DatabasePool.open(

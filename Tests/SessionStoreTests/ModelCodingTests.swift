@@ -37,26 +37,30 @@ import Testing
         }
     }
 
+    /// `values` written by the writer and by JSONEncoder: the same JSON, which JSONDecoder and the fast path both
+    /// read back equal.
+    func expectRoundTrip<Value: Codable & Equatable>(
+        _ values: [Value], write: ([Value]) -> String, fastPath: (UnsafeBufferPointer<UInt8>) -> [Value]?,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
+        let written = Data(write(values).utf8)
+        let encoded = try JSONEncoder().encode(values)
+        #expect(try JSONSerialization.jsonObject(with: written) as? NSArray == JSONSerialization.jsonObject(with: encoded) as? NSArray,
+            sourceLocation: sourceLocation)
+        #expect(try JSONDecoder().decode([Value].self, from: written) == values, sourceLocation: sourceLocation)
+        #expect(Array(written).withUnsafeBufferPointer(fastPath) == values, sourceLocation: sourceLocation)
+        #expect(Array(encoded).withUnsafeBufferPointer(fastPath) == values, sourceLocation: sourceLocation)
+    }
+
     @Test func partsGoThroughTheWriterAndTheFastPathAsThroughJSONEncoderAndJSONDecoder() throws {
-        let parts = [Self.part, MessagePart(type: .text, content: "plain")]
-        let written = JSONWriter.parts(parts)
-        let encoded = try JSONEncoder().encode(parts)
-        #expect(try JSONSerialization.jsonObject(with: Data(written.utf8)) as? NSArray
-            == JSONSerialization.jsonObject(with: encoded) as? NSArray)
-        #expect(try JSONDecoder().decode([MessagePart].self, from: Data(written.utf8)) == parts)
-        #expect(Array(written.utf8).withUnsafeBufferPointer(JSONFastPath.parts) == parts)
-        #expect(Array(encoded).withUnsafeBufferPointer(JSONFastPath.parts) == parts)
+        try expectRoundTrip(
+            [Self.part, MessagePart(type: .text, content: "plain")], write: JSONWriter.parts, fastPath: JSONFastPath.parts)
     }
 
     @Test func toolCallsGoThroughTheWriterAndTheFastPathAsThroughJSONEncoderAndJSONDecoder() throws {
-        let calls = [Self.call, ToolCall(id: "call_2", function: .init(name: "read", arguments: "{}"))]
-        let written = JSONWriter.toolCalls(calls)
-        let encoded = try JSONEncoder().encode(calls)
-        #expect(try JSONSerialization.jsonObject(with: Data(written.utf8)) as? NSArray
-            == JSONSerialization.jsonObject(with: encoded) as? NSArray)
-        #expect(try JSONDecoder().decode([ToolCall].self, from: Data(written.utf8)) == calls)
-        #expect(Array(written.utf8).withUnsafeBufferPointer(JSONFastPath.toolCalls) == calls)
-        #expect(Array(encoded).withUnsafeBufferPointer(JSONFastPath.toolCalls) == calls)
+        try expectRoundTrip(
+            [Self.call, ToolCall(id: "call_2", function: .init(name: "read", arguments: "{}"))],
+            write: JSONWriter.toolCalls, fastPath: JSONFastPath.toolCalls)
     }
 
     @Test func aStoredMessageAndSessionReadBackWithEveryField() async throws {

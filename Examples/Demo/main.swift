@@ -6,10 +6,12 @@ import SessionStore
 // Pass a file path to keep the database (`swift run session-store-demo demo.sqlite`); by default it is in memory.
 
 let repository: SessionRepository
-if CommandLine.arguments.count > 1 {
-    repository = try await SessionRepository(path: CommandLine.arguments[1])
-} else {
-    repository = try await SessionRepository.inMemory()
+do {
+    repository = CommandLine.arguments.count > 1
+        ? try await SessionRepository(path: CommandLine.arguments[1]) : try await SessionRepository.inMemory()
+} catch {
+    FileHandle.standardError.write(Data("session-store-demo: \(error.localizedDescription)\n".utf8))
+    exit(1)
 }
 let workspace = "demo-workspace"
 

@@ -5,7 +5,11 @@ struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Write the database back in the legacy layout (DIR/<workspaceId>/sessions.json), to roll back.",
-        discussion: "Each file is written atomically. Existing files are only replaced with --force.")
+        discussion: """
+            Each file is written atomically. Existing files are only replaced with --force. A workspace whose id \
+            cannot be a folder name, or whose folder or file in DIR is a symbolic link, is skipped and reported, \
+            and the export exits non-zero.
+            """)
 
     @Argument(help: "The directory to write; created when missing.")
     var directory: String
@@ -21,20 +25,30 @@ struct ExportCommand: AsyncParsableCommand {
         let database: String
         let directory: String
         let workspaces: [LegacyExporter.Written]
+        let skipped: [LegacyExporter.Skipped]
     }
 
     func run() async throws {
         try await Terminal.run(json: json) {
-            let written = try await Terminal.withReadOnlyRepository(database.path) { repository in
+            let report = try await Terminal.withReadOnlyRepository(database.path) { repository in
                 try await LegacyExporter(force: force).run(directory: directory, from: repository)
             }
             if json.enabled {
-                return try Terminal.printJSON(Output(database: database.path, directory: directory, workspaces: written))
+                try Terminal.printJSON(
+                    Output(database: database.path, directory: directory, workspaces: report.workspaces, skipped: report.skipped))
+            } else {
+                for file in report.workspaces {
+                    Terminal.print("\(file.file): \(Terminal.count(file.sessions, "session")), \(Terminal.count(file.messages, "message"))")
+                }
+                for skipped in report.skipped {
+                    Terminal.print("skipped workspace \(skipped.workspaceId.debugDescription): \(skipped.reason)")
+                }
+                Terminal.print("exported \(Terminal.count(report.workspaces.count, "workspace")) to \(directory)")
             }
-            for file in written {
-                Terminal.print("\(file.file): \(Terminal.count(file.sessions, "session")), \(Terminal.count(file.messages, "message"))")
+            guard report.skipped.isEmpty else {
+                throw Terminal.exitFailure(
+                    "export incomplete: \(Terminal.count(report.skipped.count, "workspace")) skipped (see the report above)")
             }
-            Terminal.print("exported \(Terminal.count(written.count, "workspace")) to \(directory)")
         }
     }
 }

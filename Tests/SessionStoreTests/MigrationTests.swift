@@ -81,6 +81,8 @@ import TestSupport
             try await SessionRepository(path: path)
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+        // The folder is left as it was: no -wal or -shm beside the file.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["db.sqlite"])
     }
 
     @Test func anEditedMigrationIsRefused() async throws {
@@ -92,6 +94,7 @@ import TestSupport
         await #expect(throws: SessionStoreError.migrationModified(version: 1, name: Migration.bundled[0].name)) {
             try await SessionRepository(path: path)
         }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["db.sqlite"])
     }
 
     @Test func pendingMigrationsApplyInOrderEachOnce() async throws {

@@ -146,6 +146,19 @@ import TestSupport
         #expect(result.standardError == "session-store: \(directory.file("nowhere")) is not a directory\n")
         #expect(!FileManager.default.fileExists(atPath: database))
     }
+
+    @Test func aSessionsFileThatIsAFIFOIsSkippedWithoutWaiting() async throws {
+        let legacy = try Legacy.directory(Legacy.sample, ["ws-7-0"], in: directory)
+        try FileManager.default.createDirectory(atPath: legacy + "/ws-fifo", withIntermediateDirectories: false)
+        #expect(mkfifo(legacy + "/ws-fifo/sessions.json", 0o600) == 0)
+        let started = ContinuousClock.now
+        let result = try await runProcess(Tool.executable, ["import", legacy, "--db", database, "--json"], timeout: .seconds(30))
+        #expect(ContinuousClock.now - started < .seconds(30), "import waited on the FIFO")
+        #expect(result.status == 1, "\(result.standardError)")
+        let report = try JSONDecoder().decode(ImportReport.self, from: Data(result.standardOutput.utf8))
+        #expect(report.anomalies.contains { $0.file.hasSuffix("ws-fifo/sessions.json") && $0.detail.contains("not a regular file") })
+        #expect(report.workspaces.map(\.workspaceId) == ["ws-7-0"])
+    }
 }
 
 @Suite struct HandMadeLegacyTests {

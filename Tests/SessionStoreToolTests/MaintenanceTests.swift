@@ -35,17 +35,44 @@ import TestSupport
         #expect(leftovers == ["sessions.json"])
     }
 
-    @Test func exportRefusesWorkspaceIdsThatAreNotSafeFolderNames() async throws {
-        let repository = try await SessionRepository(path: database)
-        _ = try await repository.createSession(workspaceId: "ws-fine")
-        _ = try await repository.createSession(workspaceId: "../escape")
-        await repository.close()
+    @Test(arguments: ["../escape", "a/b", ".", "..", "a\u{0}b"])
+    func exportSkipsAWorkspaceIdThatIsNoSafeFolderNameAndWritesTheOthers(unsafe: String) async throws {
+        let connection = try writableConnection()
+        try Migrator().migrate(connection)
+        for workspace in ["ws-fine", unsafe] {
+            try connection.execute(
+                "INSERT INTO sessions (id, workspace_id, created_at, updated_at) VALUES (?1, ?2, 1, 1)",
+                [.text("s-\(workspace.utf8.count)-\(workspace == unsafe)"), .text(workspace)])
+        }
+        connection.close()
         let exported = directory.file("exported")
         let result = try await Tool.run("export", exported, "--db", database)
         #expect(result.status != 0)
-        #expect(result.standardError.contains("\"../escape\" is not safe as a folder name"))
-        #expect(!FileManager.default.fileExists(atPath: exported + "/ws-fine"))
-        #expect(!FileManager.default.fileExists(atPath: directory.file("escape")))
+        #expect(result.standardError.contains("export incomplete: 1 workspace skipped"))
+        #expect(result.standardOutput.contains("skipped workspace \(unsafe.debugDescription): the id is not safe as a folder name"))
+        #expect(FileManager.default.fileExists(atPath: exported + "/ws-fine/sessions.json"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: exported) == ["ws-fine"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { !$0.hasPrefix("sessions.sqlite") } == ["exported"])
+    }
+
+    @Test func exportNeverWritesThroughASymbolicLinkInTheDestination() async throws {
+        try await Tool.succeed("import", Legacy.sample.path, "--db", database)
+        let exported = directory.file("exported")
+        let elsewhere = directory.file("elsewhere")
+        try FileManager.default.createDirectory(atPath: exported, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: elsewhere + "/file", withIntermediateDirectories: true)
+        // A workspace folder that is a link, and a workspace file that is a dangling link.
+        try FileManager.default.createSymbolicLink(atPath: exported + "/ws-7-0", withDestinationPath: elsewhere)
+        try FileManager.default.createDirectory(atPath: exported + "/01JDQ000700000000000000001", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(
+            atPath: exported + "/01JDQ000700000000000000001/sessions.json", withDestinationPath: elsewhere + "/file/sessions.json")
+
+        let (result, output) = try await Tool.json(ExportOutput.self, "export", exported, "--db", database, "--force")
+        #expect(result.status != 0)
+        #expect(Set(output.skipped.map(\.workspaceId)) == ["ws-7-0", "01JDQ000700000000000000001"])
+        #expect(output.skipped.allSatisfy { $0.reason.contains("symbolic link") })
+        #expect(try FileManager.default.contentsOfDirectory(atPath: elsewhere) == ["file"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: elsewhere + "/file").isEmpty)
     }
 
     @Test func migrateCreatesUpgradesAndReports() async throws {

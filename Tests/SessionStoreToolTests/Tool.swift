@@ -131,3 +131,9 @@ enum Listing {
         let messages: [Row]
     }
 }
+
+/// What `export --json` prints.
+struct ExportOutput: Decodable {
+    let workspaces: [LegacyExporter.Written]
+    let skipped: [LegacyExporter.Skipped]
+}

@@ -21,21 +21,24 @@ public struct ProcessResult: Sendable {
     public let standardError: String
 }
 
-/// Runs `executable` with `arguments` to completion, capturing both outputs. The waiting happens on a dispatch
-/// thread, so that tests running subprocesses side by side do not starve Swift's cooperative thread pool.
-public func runProcess(_ executable: URL, _ arguments: [String], in directory: URL? = nil) async throws -> ProcessResult {
+/// Runs `executable` with `arguments` to completion, capturing both outputs; a process still running after
+/// `timeout` is killed (its status is then SIGKILL's). The waiting happens on a dispatch thread, so that tests
+/// running subprocesses side by side do not starve Swift's cooperative thread pool.
+public func runProcess(
+    _ executable: URL, _ arguments: [String], in directory: URL? = nil, timeout: Duration = .seconds(120)
+) async throws -> ProcessResult {
     // The result crosses through a lock, which the thread sanitizer sees, rather than through the continuation.
     let outcome = Handover<Result<ProcessResult, any Error>>()
     await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
         DispatchQueue.global().async {
-            outcome.set(Result { try runProcessBlocking(executable, arguments, in: directory) })
+            outcome.set(Result { try runProcessBlocking(executable, arguments, in: directory, timeout: timeout) })
             continuation.resume()
         }
     }
     return try outcome.get()!.get()
 }
 
-private func runProcessBlocking(_ executable: URL, _ arguments: [String], in directory: URL?) throws -> ProcessResult {
+private func runProcessBlocking(_ executable: URL, _ arguments: [String], in directory: URL?, timeout: Duration) throws -> ProcessResult {
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
@@ -46,6 +49,13 @@ private func runProcessBlocking(_ executable: URL, _ arguments: [String], in dir
     process.standardError = error
     process.standardInput = FileHandle.nullDevice
     try process.run()
+    let deadline = DispatchWorkItem { [process] in
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+    let (seconds, attoseconds) = timeout.components
+    DispatchQueue.global().asyncAfter(
+        deadline: .now() + .nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)), execute: deadline)
+    defer { deadline.cancel() }
     // Read both pipes while the process runs, so that neither fills up and blocks it.
     let errorData = Handover<Data>()
     let group = DispatchGroup()

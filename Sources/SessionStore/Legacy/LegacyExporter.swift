@@ -5,13 +5,12 @@ import SessionStoreSQLite
 /// roll back to the old store.
 ///
 /// Every file is written atomically (a temporary file, fsync, rename), so a crash leaves either the old file or
-/// the new one. Nothing is written when a workspace id is not safe as a folder name, or when a file exists and
-/// `force` is off.
+/// the new one. Inside `DIR` the exporter never follows a symbolic link: a workspace folder or `sessions.json`
+/// that is one is skipped and reported, as is a workspace id that cannot be a folder name; the other workspaces
+/// are written. Nothing is written when a file exists and `force` is off.
 public struct LegacyExporter: Sendable {
     /// Why an export refused to start or failed to write.
     public enum Failure: Error, Sendable, Hashable, CustomStringConvertible {
-        /// The workspace id cannot be a folder name (empty, `.`, `..`, a slash or NUL, over 255 bytes).
-        case unsafeWorkspaceId(String)
         /// The file exists and overwriting was not asked for.
         case fileExists(String)
         /// The file system refused a write.
@@ -20,7 +19,6 @@ public struct LegacyExporter: Sendable {
         /// One line saying what was wrong.
         public var description: String {
             switch self {
-            case .unsafeWorkspaceId(let id): "workspace id \"\(id)\" is not safe as a folder name; nothing was exported"
             case .fileExists(let path): "\(path) exists; pass --force to overwrite it; nothing was exported"
             case .writeFailed(let path, let reason): "cannot write \(path): \(reason)"
             }
@@ -39,6 +37,24 @@ public struct LegacyExporter: Sendable {
         public let messages: Int
     }
 
+    /// A workspace that was not exported, and why.
+    public struct Skipped: Codable, Sendable, Hashable {
+        /// The workspace id.
+        public let workspaceId: String
+        /// Why it was skipped: an id that cannot be a folder name, or a symbolic link in its place.
+        public let reason: String
+    }
+
+    /// What an export wrote and what it skipped.
+    public struct Report: Codable, Sendable, Hashable {
+        /// The directory written into.
+        public let directory: String
+        /// The workspaces written, in id order.
+        public let workspaces: [Written]
+        /// The workspaces left out; the export is complete only when there are none.
+        public let skipped: [Skipped]
+    }
+
     /// Overwrite existing `sessions.json` files.
     public var force: Bool
 
@@ -48,71 +64,51 @@ public struct LegacyExporter: Sendable {
     }
 
     /// Exports every workspace of `repository` into `directory`, which is created when missing.
-    public func run(directory: String, from repository: SessionRepository) async throws -> [Written] {
+    ///
+    /// - Throws: ``Failure/fileExists(_:)`` before writing anything when a file exists and `force` is off,
+    ///   ``Failure/writeFailed(path:reason:)`` when the file system refuses a write, or `SQLiteError`.
+    public func run(directory: String, from repository: SessionRepository) async throws -> Report {
         let workspaceIds = try await repository.database.read { connection in
             try connection.cachedStatement("SELECT DISTINCT workspace_id FROM sessions ORDER BY workspace_id").map { $0.string(0) }
         }
-        for workspaceId in workspaceIds where !Self.isSafeFolderName(workspaceId) {
-            throw Failure.unsafeWorkspaceId(workspaceId)
-        }
-        let files = workspaceIds.map { ((directory as NSString).appendingPathComponent($0) as NSString).appendingPathComponent("sessions.json") }
-        if !force, let existing = files.first(where: { FileManager.default.fileExists(atPath: $0) }) {
-            throw Failure.fileExists(existing)
+        var skipped: [Skipped] = []
+        var targets: [String] = []
+        for workspaceId in workspaceIds {
+            if !Self.isSafeFolderName(workspaceId) {
+                skipped.append(Skipped(workspaceId: workspaceId, reason: "the id is not safe as a folder name"))
+                continue
+            }
+            let folder = (directory as NSString).appendingPathComponent(workspaceId)
+            let file = (folder as NSString).appendingPathComponent("sessions.json")
+            if let link = [folder, file].first(where: { ExportTarget.isSymbolicLink($0) }) {
+                skipped.append(Skipped(workspaceId: workspaceId, reason: "\(link) is a symbolic link, which export never writes through"))
+                continue
+            }
+            if !force, ExportTarget.exists(file) {
+                throw Failure.fileExists(file)
+            }
+            targets.append(workspaceId)
         }
 
+        let root = try ExportTarget(directory: directory)
         var written: [Written] = []
-        for (workspaceId, file) in zip(workspaceIds, files) {
+        for workspaceId in targets {
             let workspace = try await repository.legacyWorkspace(workspaceId)
-            try Self.writeAtomically(try workspace.jsonData(), to: file)
+            do {
+                try root.writeAtomically(try workspace.jsonData(), workspaceId: workspaceId)
+            } catch ExportTarget.Refusal.symbolicLink(let path) {
+                // Made a link since the check above: still never written through.
+                skipped.append(Skipped(workspaceId: workspaceId, reason: "\(path) is a symbolic link, which export never writes through"))
+                continue
+            }
+            let file = ((directory as NSString).appendingPathComponent(workspaceId) as NSString).appendingPathComponent("sessions.json")
             written.append(Written(workspaceId: workspaceId, file: file, sessions: workspace.sessions.count, messages: workspace.messages.count))
         }
-        return written
+        return Report(directory: directory, workspaces: written, skipped: skipped)
     }
 
     static func isSafeFolderName(_ name: String) -> Bool {
         !name.isEmpty && name != "." && name != ".." && name.utf8.count <= 255 && !name.contains("/") && !name.contains("\0")
-    }
-
-    /// Writes `data` to a temporary file beside `path`, flushes it to disk, renames it over `path`, and flushes
-    /// the folder, so that `path` is never seen half written.
-    static func writeAtomically(_ data: Data, to path: String) throws {
-        let folder = (path as NSString).deletingLastPathComponent
-        do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        } catch {
-            throw Failure.writeFailed(path: folder, reason: error.localizedDescription)
-        }
-        let temporary = (folder as NSString).appendingPathComponent(".sessions.json.\(UUID().uuidString).tmp")
-        func fail(_ target: String) -> Failure {
-            .writeFailed(path: target, reason: String(cString: strerror(errno)))
-        }
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw fail(temporary) }
-        let complete = data.withUnsafeBytes { bytes in
-            var offset = 0
-            while let start = bytes.baseAddress, offset < bytes.count {
-                let count = write(descriptor, start + offset, bytes.count - offset)
-                if count < 0 { return false }
-                offset += count
-            }
-            return fsync(descriptor) == 0
-        }
-        let failure = complete ? nil : fail(temporary)
-        close(descriptor)
-        if let failure {
-            unlink(temporary)
-            throw failure
-        }
-        guard rename(temporary, path) == 0 else {
-            let failure = fail(path)
-            unlink(temporary)
-            throw failure
-        }
-        let folderDescriptor = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if folderDescriptor >= 0 {
-            fsync(folderDescriptor)
-            close(folderDescriptor)
-        }
     }
 }
 

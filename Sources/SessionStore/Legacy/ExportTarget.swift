@@ -1,0 +1,89 @@
+import Foundation
+
+/// The export directory, held open, into which workspace files are written without following a link: every
+/// folder and file below it is reached relative to its descriptor with `O_NOFOLLOW`.
+final class ExportTarget {
+    /// A place below the directory that export will not write through.
+    enum Refusal: Error {
+        case symbolicLink(String)
+    }
+
+    private let path: String
+    private let descriptor: Int32
+
+    /// Opens `directory`, creating it (and its parents, readable by their owner only) when missing.
+    init(directory: String) throws(LegacyExporter.Failure) {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw .writeFailed(path: directory, reason: error.localizedDescription)
+        }
+        descriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw .writeFailed(path: directory, reason: String(cString: strerror(errno))) }
+        path = directory
+    }
+
+    deinit {
+        close(descriptor)
+    }
+
+    /// Whether a symbolic link is at `path` (not followed).
+    static func isSymbolicLink(_ path: String) -> Bool {
+        var status = stat()
+        return lstat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFLNK
+    }
+
+    /// Whether anything, a dangling link included, is at `path`.
+    static func exists(_ path: String) -> Bool {
+        var status = stat()
+        return lstat(path, &status) == 0
+    }
+
+    /// Writes `data` as `<workspaceId>/sessions.json`: to a temporary file made with `O_EXCL | O_NOFOLLOW`,
+    /// flushed to disk, renamed over the old file, and the folder flushed, so that the file is never seen half
+    /// written.
+    func writeAtomically(_ data: Data, workspaceId: String) throws {
+        let folderPath = (path as NSString).appendingPathComponent(workspaceId)
+        func failure(_ target: String) -> LegacyExporter.Failure {
+            .writeFailed(path: target, reason: String(cString: strerror(errno)))
+        }
+        if mkdirat(descriptor, workspaceId, 0o700) != 0 && errno != EEXIST {
+            throw failure(folderPath)
+        }
+        let folder = openat(descriptor, workspaceId, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard folder >= 0 else {
+            if errno == ELOOP || errno == ENOTDIR, Self.isSymbolicLink(folderPath) { throw Refusal.symbolicLink(folderPath) }
+            throw failure(folderPath)
+        }
+        defer { close(folder) }
+        let filePath = (folderPath as NSString).appendingPathComponent("sessions.json")
+        var status = stat()
+        if fstatat(folder, "sessions.json", &status, AT_SYMLINK_NOFOLLOW) == 0, status.st_mode & S_IFMT == S_IFLNK {
+            throw Refusal.symbolicLink(filePath)
+        }
+        let temporary = ".sessions.json.\(UUID().uuidString).tmp"
+        let file = openat(folder, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard file >= 0 else { throw failure((folderPath as NSString).appendingPathComponent(temporary)) }
+        let complete = data.withUnsafeBytes { bytes in
+            var offset = 0
+            while let start = bytes.baseAddress, offset < bytes.count {
+                let count = write(file, start + offset, bytes.count - offset)
+                if count < 0 { return false }
+                offset += count
+            }
+            return fsync(file) == 0
+        }
+        let writeFailure = complete ? nil : failure(filePath)
+        close(file)
+        if let writeFailure {
+            unlinkat(folder, temporary, 0)
+            throw writeFailure
+        }
+        guard renameat(folder, temporary, folder, "sessions.json") == 0 else {
+            let renameFailure = failure(filePath)
+            unlinkat(folder, temporary, 0)
+            throw renameFailure
+        }
+        fsync(folder)
+    }
+}

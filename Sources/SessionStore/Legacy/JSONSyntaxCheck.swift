@@ -1,13 +1,19 @@
 /// Finds where a text stops being one JSON value (RFC 8259), from its bytes alone: the place a parser's error
 /// message would give, without depending on how a Foundation version words it. Iterative, so that no nesting
-/// depth can exhaust the stack.
+/// depth can exhaust the stack; run before `JSONDecoder`, whose recursion a deeply nested text would.
 enum JSONSyntaxCheck {
+    /// The deepest nesting of arrays and objects accepted: far beyond what the models hold, far below what
+    /// exhausts a thread's stack in a recursive parser.
+    static let maximumDepth = 512
+
     /// What is wrong with the text.
     enum Failure: Equatable {
         /// The byte at this offset cannot stand there.
         case unexpectedByte(offset: Int)
         /// The text ends inside a value: it was cut short.
         case unfinished
+        /// The array or object opening at this offset nests deeper than ``maximumDepth``.
+        case tooDeep(offset: Int)
     }
 
     private enum Expected {
@@ -35,6 +41,7 @@ enum JSONSyntaxCheck {
                     containers.removeLast()
                     index += 1
                 } else if byte == UInt8(ascii: "[") || byte == UInt8(ascii: "{") {
+                    guard containers.count < maximumDepth else { return .tooDeep(offset: index) }
                     containers.append(byte)
                     index += 1
                     expected = byte == UInt8(ascii: "[") ? .valueOrClose : .keyOrClose

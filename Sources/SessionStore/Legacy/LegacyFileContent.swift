@@ -28,18 +28,23 @@ struct LegacyFileContent: Decodable, Sendable {
         if let nul = data.firstIndex(of: 0) {
             throw LegacyFileError(reason: "NUL byte at \(location(of: nul - data.startIndex, in: data)): the file was not fully written")
         }
+        // Checked first: JSONDecoder's recursion would exhaust the stack on text nested deep enough.
+        switch JSONSyntaxCheck.firstFailure(in: data) {
+        case .unfinished:
+            throw LegacyFileError(reason: "the JSON ends unfinished at \(location(of: data.count, in: data)): the file was cut short")
+        case .unexpectedByte(let offset):
+            throw LegacyFileError(reason: "invalid JSON at \(location(of: offset, in: data))")
+        case .tooDeep(let offset):
+            throw LegacyFileError(
+                reason: "JSON nested deeper than \(JSONSyntaxCheck.maximumDepth) levels at \(location(of: offset, in: data))")
+        case nil:
+            break
+        }
         do {
             return try JSONDecoder().decode(LegacyFileContent.self, from: data)
         } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty {
-            switch JSONSyntaxCheck.firstFailure(in: data) {
-            case .unfinished:
-                throw LegacyFileError(reason: "the JSON ends unfinished at \(location(of: data.count, in: data)): the file was cut short")
-            case .unexpectedByte(let offset):
-                throw LegacyFileError(reason: "invalid JSON at \(location(of: offset, in: data))")
-            case nil:
-                // Well-formed to the byte scan, refused by the decoder (text that is not UTF-8, say).
-                throw LegacyFileError(reason: "invalid JSON: \(context.debugDescription)")
-            }
+            // Well-formed to the byte scan, refused by the decoder (text that is not UTF-8, say).
+            throw LegacyFileError(reason: "invalid JSON: \(context.debugDescription)")
         } catch {
             throw LegacyFileError(reason: "not a sessions file: \(describe(error))")
         }

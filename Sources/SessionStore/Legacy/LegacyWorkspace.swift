@@ -14,7 +14,13 @@ public struct LegacyWorkspace: Codable, Sendable, Hashable {
     }
 
     /// Decodes a `sessions.json` file's bytes.
+    ///
+    /// - Throws: ``LegacyFileError`` for JSON nested deeper than the decoder can safely follow, or the
+    ///   `DecodingError` of `JSONDecoder`.
     public init(jsonData: Data) throws {
+        if case .tooDeep(let offset) = JSONSyntaxCheck.firstFailure(in: jsonData) {
+            throw LegacyFileError(reason: "JSON nested deeper than \(JSONSyntaxCheck.maximumDepth) levels at offset \(offset)")
+        }
         self = try JSONDecoder().decode(LegacyWorkspace.self, from: jsonData)
     }
 

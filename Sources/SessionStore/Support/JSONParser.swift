@@ -3,6 +3,8 @@
 struct JSONParser {
     let bytes: UnsafeBufferPointer<UInt8>
     var index = 0
+    /// Arrays and objects being skipped, one inside the other: bounded, as skipping recurses.
+    private var skipDepth = 0
 
     init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
@@ -69,13 +71,18 @@ struct JSONParser {
         return nil
     }
 
-    /// Checks and passes over one value of any kind.
+    /// Checks and passes over one value of any kind; false past ``JSONSyntaxCheck/maximumDepth`` levels of
+    /// nesting, which leaves the text to the caller's fallback and its depth check.
     mutating func skipValue() -> Bool {
         skipWhitespace()
         guard index < bytes.count else { return false }
         switch bytes[index] {
-        case UInt8(ascii: "{"): return object { parser, _ in parser.skipValue() }
-        case UInt8(ascii: "["): return array { $0.skipValue() ? true : nil } != nil
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            guard skipDepth < JSONSyntaxCheck.maximumDepth else { return false }
+            skipDepth += 1
+            defer { skipDepth -= 1 }
+            if bytes[index] == UInt8(ascii: "{") { return object { parser, _ in parser.skipValue() } }
+            return array { $0.skipValue() ? true : nil } != nil
         case UInt8(ascii: "\""): return string() != nil
         case UInt8(ascii: "t"): return literal("true")
         case UInt8(ascii: "f"): return literal("false")

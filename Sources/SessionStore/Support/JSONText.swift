@@ -10,6 +10,10 @@ enum JSONText {
         try row.withUTF8(column) { bytes in
             guard let bytes else { return nil }
             if let value = fastPath(bytes) { return value }
+            if case .tooDeep(let offset) = JSONSyntaxCheck.firstFailure(in: bytes) {
+                throw SessionStoreError.corruptValue(
+                    table: table, id: id, reason: "JSON nested deeper than \(JSONSyntaxCheck.maximumDepth) levels at offset \(offset)")
+            }
             do {
                 return try JSONDecoder().decode(T.self, from: Data(buffer: bytes))
             } catch {

@@ -37,8 +37,13 @@ public final class Connection {
         }
         var flags = SQLITE_OPEN_EXRESCODE | SQLITE_OPEN_NOMUTEX
         flags |= options.access == .readWrite ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY
+        var filename = path
+        if options.access == .readOnly, case .file = location, Self.isOnReadOnlyMedia(path) {
+            filename = Self.immutableURI(path)
+            flags |= SQLITE_OPEN_URI
+        }
         var handle: OpaquePointer?
-        let code = sqlite3_open_v2(path, &handle, flags, nil)
+        let code = sqlite3_open_v2(filename, &handle, flags, nil)
         guard code == SQLITE_OK, let handle else {
             let error = SQLiteError(code: code, connection: handle)
             sqlite3_close_v2(handle)
@@ -102,6 +107,24 @@ public final class Connection {
     private func firstText(_ sql: String) throws(SQLiteError) -> String? {
         let statement = try prepare(sql)
         return try statement.step() ? statement.row.string(0) : nil
+    }
+
+    /// Whether a read-only connection must open `path` as immutable: SQLite cannot create the `-shm` file it
+    /// needs for a WAL database in a folder it cannot write (read-only media, `chattr +i`), and no write-ahead
+    /// log holds changes that an immutable open would not see. Nothing can write such a file meanwhile: writing
+    /// it would need that folder too.
+    private static func isOnReadOnlyMedia(_ path: String) -> Bool {
+        let folder = (path as NSString).deletingLastPathComponent
+        var status = stat()
+        let walHoldsChanges = stat(path + "-wal", &status) == 0 && status.st_size > 0
+        return access(folder.isEmpty ? "." : folder, W_OK) != 0 && access(path + "-shm", F_OK) != 0 && !walHoldsChanges
+    }
+
+    /// `file:PATH?immutable=1`, the path percent-encoded as SQLite's URI filenames need.
+    private static func immutableURI(_ path: String) -> String {
+        let unreserved = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~/".utf8)
+        let encoded = path.utf8.map { unreserved.contains($0) ? String(UnicodeScalar($0)) : String(format: "%%%02X", $0) }
+        return "file:" + encoded.joined() + "?immutable=1"
     }
 
     /// Creates the file with owner-only permissions so that SQLite's `-wal` and `-shm` files inherit them.

@@ -33,7 +33,9 @@ public struct ConnectionOptions: Sendable, Hashable {
         case fast = "FAST"
     }
 
-    /// Whether the connection may write. Read-only connections are refused every write by SQLite itself.
+    /// Whether the connection may write. Read-only connections are refused every write by SQLite itself. On
+    /// read-only media (a folder the process cannot write, where SQLite cannot create a WAL database's `-shm`
+    /// file), a read-only connection opens the file as immutable, unless a write-ahead log holds changes.
     public var access: Access
 
     /// How long a statement waits for another connection's lock before failing with `SQLITE_BUSY`.

@@ -105,6 +105,8 @@ public struct ResultCode: RawRepresentable, Hashable, Sendable, CustomStringConv
     public static let constraintTrigger = ResultCode(rawValue: SQLITE_CONSTRAINT | 7 << 8)
     /// `SQLITE_CONSTRAINT_UNIQUE`
     public static let constraintUnique = ResultCode(rawValue: SQLITE_CONSTRAINT | 8 << 8)
+    /// `SQLITE_IOERR_SHMSIZE`: the shared-memory file could not grow, which on a full disk is how an open fails.
+    public static let ioErrorShmSize = ResultCode(rawValue: SQLITE_IOERR | 19 << 8)
     /// `SQLITE_BUSY_SNAPSHOT`
     public static let busySnapshot = ResultCode(rawValue: SQLITE_BUSY | 2 << 8)
 }

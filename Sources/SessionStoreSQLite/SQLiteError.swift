@@ -39,6 +39,12 @@ public struct SQLiteError: Error, Sendable, Hashable, CustomStringConvertible, L
         self.init(code: ResultCode(rawValue: resolved), message: message, sql: sql)
     }
 
+    /// Whether the failure means the disk (or the database's size limit) is full: `SQLITE_FULL`, and the
+    /// `SQLITE_IOERR_SHMSIZE` that opening a database on a full disk fails with.
+    public var isDiskFull: Bool {
+        resultCode == .full || extendedResultCode == .ioErrorShmSize
+    }
+
     /// The same line as ``description``, for `localizedDescription`.
     public var errorDescription: String? { description }
 

@@ -17,7 +17,10 @@ struct CheckCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await Terminal.run(json: json) {
-            let violations = try await Terminal.withReadOnlyRepository(database.path) { try await $0.check() }
+            let violations = try await Terminal.withReadOnlyRepository(database.path) { repository in
+                try await repository.check { done, total in Terminal.progress("check: read \(done)/\(total) messages") }
+            }
+            Terminal.endProgress()
             if json.enabled {
                 try Terminal.printJSON(Output(database: database.path, ok: violations.isEmpty, violations: violations))
             } else if violations.isEmpty {

@@ -91,6 +91,10 @@ enum Terminal {
         guard !isDirectory.boolValue else {
             throw ToolError("\(path) is a directory, not a database file", code: "notAFile")
         }
+        // SQLite takes an empty file for an empty database and would set it up on the first write.
+        guard (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) != 0 else {
+            throw ToolError("\(path) is empty (0 bytes); `session-store migrate` makes it a SessionStore database", code: "emptyFile")
+        }
     }
 
     /// Runs `body` with a read-only repository on the existing database at `path`, and closes it whatever

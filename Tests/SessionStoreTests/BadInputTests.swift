@@ -37,8 +37,8 @@ import TestSupport
     @Test func emptyAndOversizedIdsAreRefusedEverywhere() async throws {
         let before = try snapshot()
         let long = String(repeating: "x", count: 129)
-        for bad in ["", long] {
-            let reason = bad.isEmpty ? "it is empty" : "it is 129 bytes, over the limit of 128"
+        for bad in ["", long, "\u{0}w", "w\u{0}"] {
+            let reason = bad.isEmpty ? "it is empty" : bad == long ? "it is 129 bytes, over the limit of 128" : "it contains a NUL character"
             await #expect(throws: SessionStoreError.invalidIdentifier(field: "workspaceId", reason: reason)) {
                 try await repository.createSession(workspaceId: bad)
             }

@@ -49,4 +49,12 @@ import TestSupport
         }
         #expect(caught)
     }
+
+    @Test func aFullDiskIsRecognizedWhateverCodeItArrivesWith() {
+        #expect(SQLiteError(code: .full).isDiskFull)
+        #expect(SQLiteError(code: .ioErrorShmSize).isDiskFull)
+        #expect(SQLiteError(code: .ioErrorShmSize).extendedResultCode.rawValue == 4874)
+        #expect(!SQLiteError(code: .ioError).isDiskFull)
+        #expect(!SQLiteError(code: .busy).isDiskFull)
+    }
 }

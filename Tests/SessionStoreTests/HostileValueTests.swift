@@ -76,4 +76,34 @@ import TestSupport
             try LegacyWorkspace(jsonData: Data(json.utf8))
         }
     }
+
+    @Test func checkNamesEveryRowThatAReadWouldRefuse() async throws {
+        let repository = try await SessionRepository(path: path)
+        let session = try await repository.createSession(workspaceId: "w")
+        var ids: [String] = []
+        for index in 0..<5 {
+            ids.append(try await repository.addMessage(
+                workspaceId: "w", sessionId: session.id, message: NewMessage(role: .user, content: "\(index)")).id)
+        }
+        #expect(try await repository.check().isEmpty)
+        let connection = try Connection(location: .file(path), options: Configuration().connectionOptions)
+        try connection.execute("PRAGMA ignore_check_constraints = ON")
+        try connection.execute("UPDATE messages SET parts = '[{\"type\": 5}]' WHERE id = ?1", [.text(ids[0])])
+        try connection.execute("UPDATE messages SET role = 'wizard' WHERE id = ?1", [.text(ids[1])])
+        try connection.execute("UPDATE messages SET status = 'weird' WHERE id = ?1", [.text(ids[2])])
+        try connection.execute("UPDATE messages SET parts = ?1 WHERE id = ?2", [.text(Self.hostileParts[0].json), .text(ids[3])])
+        connection.close()
+
+        let progress = Locked<[Int]>([])
+        let violations = try await repository.check { done, total in progress.withLock { $0.append(done * 100 + total) } }
+        let unreadable = violations.filter { $0.rule == "unreadable_row" }
+        #expect(unreadable.count == 4)
+        for id in ids.prefix(4) {
+            #expect(unreadable.contains { $0.detail.contains("messages row \(id)") }, "\(id) not named: \(unreadable)")
+        }
+        #expect(unreadable.contains { $0.detail.contains("unknown role wizard") })
+        #expect(unreadable.contains { $0.detail.contains("unknown status weird") })
+        #expect(progress.withLock { $0 } == [505])
+        await repository.close()
+    }
 }

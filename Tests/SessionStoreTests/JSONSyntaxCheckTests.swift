@@ -23,9 +23,16 @@ import TestSupport
         #expect(failure(text) == offset.map { .unexpectedByte(offset: $0) } ?? .unfinished)
     }
 
-    @Test(arguments: ["", "   ", "[1, 2", #"{"a": "#, #""abc"#, "tru", #"{"a""#, #"["\u00"#, "[1e", String(repeating: "[", count: 200_000)])
+    @Test(arguments: ["", "   ", "[1, 2", #"{"a": "#, #""abc"#, "tru", #"{"a""#, #"["\u00"#, "[1e", String(repeating: "[", count: 512)])
     func aTextCutShortIsUnfinished(text: String) {
         #expect(failure(text) == .unfinished)
+    }
+
+    @Test func nestingPastTheLimitIsRefusedWhereItGoesTooDeep() {
+        let limit = JSONSyntaxCheck.maximumDepth
+        #expect(failure(String(repeating: "[", count: limit) + String(repeating: "]", count: limit)) == nil)
+        #expect(failure(String(repeating: "[", count: 200_000)) == .tooDeep(offset: limit))
+        #expect(failure(#"{"a":"# + String(repeating: #"{"a":"#, count: limit)) == .tooDeep(offset: 5 * limit))
     }
 
     @Test func itAgreesWithJSONSerializationOnMangledCopiesOfALegacyFile() throws {

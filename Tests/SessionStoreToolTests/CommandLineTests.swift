@@ -36,6 +36,15 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: directory.file("copy.sqlite")))
     }
 
+    @Test func verbsThatReadSayThatAnEmptyFileIsEmptyAndLeaveIt() async throws {
+        FileManager.default.createFile(atPath: database, contents: Data())
+        for verb in [["check"], ["stats"], ["list"], ["export", directory.file("out")], ["backup", directory.file("copy.sqlite")]] {
+            expectOneLineFailure(try await runProcess(Tool.executable, verb + ["--db", database]), saying: "is empty (0 bytes)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["sessions.sqlite"])
+        #expect(try Data(contentsOf: URL(fileURLWithPath: database)).isEmpty)
+    }
+
     @Test func aDirectoryGivenAsTheDatabaseIsNamedAsOne() async throws {
         let folder = directory.file("folder")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)

@@ -5,7 +5,7 @@ public enum StoreCheck {
     /// One broken rule, with what breaks it.
     public struct Violation: Codable, Sendable, Hashable, CustomStringConvertible {
         /// Which rule: `integrity`, `foreign_key`, `schema`, `position_gap`, `orphan_message`, `dangling_link`,
-        /// `cross_workspace_link`, `cross_workspace_parent`.
+        /// `cross_workspace_link`, `cross_workspace_parent`, `unreadable_row`.
         public let rule: String
         /// What breaks it, naming the rows.
         public let detail: String
@@ -17,7 +17,11 @@ public enum StoreCheck {
     /// Every violation found in the database; empty when it is sound.
     ///
     /// - Throws: `SQLiteError` when the database cannot be read at all (corrupt beyond a check, not a database).
-    static func run(_ connection: Connection, migrator: Migrator = Migrator()) throws -> [Violation] {
+    /// Every violation in the database; `progress` hears (messages read, messages in all) while every message is
+    /// read back the way the library reads it.
+    static func run(
+        _ connection: Connection, migrator: Migrator = Migrator(), progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }
+    ) throws -> [Violation] {
         var violations: [Violation] = []
         func collect(_ rule: String, _ sql: String, _ detail: (Row) -> String) throws {
             violations += try connection.prepare(sql).map { Violation(rule: rule, detail: detail($0)) }
@@ -61,6 +65,24 @@ public enum StoreCheck {
             SELECT c.id, c.parent_id FROM sessions c JOIN sessions p ON p.id = c.parent_id
             WHERE p.workspace_id != c.workspace_id
             """) { "session \($0.string(0)) has parent \($0.string(1)) of another workspace" }
+        try readEveryMessage(connection, into: &violations, progress: progress)
         return violations
+    }
+
+    /// Decodes every message row as a read does, naming each one that a read would refuse.
+    private static func readEveryMessage(
+        _ connection: Connection, into violations: inout [Violation], progress: (Int, Int) -> Void
+    ) throws {
+        let total = Int(try connection.prepare("SELECT count(*) FROM messages").first { $0.int64(0) } ?? 0)
+        var done = 0
+        try connection.prepare("SELECT \(StoredRows.messageColumns) FROM messages m").forEach { row in
+            do {
+                _ = try StoredRows.message(row)
+            } catch let error as SessionStoreError {
+                violations.append(Violation(rule: "unreadable_row", detail: error.description))
+            }
+            done += 1
+            if done % 1000 == 0 || done == total { progress(done, total) }
+        }
     }
 }

@@ -23,6 +23,10 @@ public struct Limits: Sendable, Hashable {
         if byteCount > min(identifierBytes, 128) {
             throw .invalidIdentifier(field: field, reason: "it is \(byteCount) bytes, over the limit of \(min(identifierBytes, 128))")
         }
+        // SQLite's length() stops at a NUL, so the schema's CHECK would refuse such an id with a bare SQL error.
+        if value.utf8.contains(0) {
+            throw .invalidIdentifier(field: field, reason: "it contains a NUL character")
+        }
     }
 
     func checkLabel(_ value: String?, _ field: String) throws(SessionStoreError) {

@@ -2,12 +2,17 @@ import Foundation
 
 extension SessionRepository {
     /// Every broken rule of the database: SQLite's `integrity_check` and `foreign_key_check`, pending
-    /// migrations, then the store's own invariants (gapless positions, no orphan messages, no dangling links,
-    /// nothing that crosses workspaces). Empty when the store is sound. Reads one snapshot; changes nothing.
+    /// migrations, the store's own invariants (gapless positions, no orphan messages, no dangling links, nothing
+    /// that crosses workspaces), then every message read back as a read does, naming each one it would refuse
+    /// (SQLite checks CHECK constraints only on a connection that may write, and a check never writes). Empty
+    /// when the store is sound. Reads one snapshot; changes nothing.
     ///
+    /// - Parameter progress: called now and then with (messages read, messages in all), on a thread of the store's.
     /// - Throws: `SQLiteError` when the database cannot be read at all (corrupt beyond a check).
-    public func check() async throws -> [StoreCheck.Violation] {
-        try await database.read { try StoreCheck.run($0) }
+    public func check(
+        progress: @escaping @Sendable (_ done: Int, _ total: Int) -> Void = { _, _ in }
+    ) async throws -> [StoreCheck.Violation] {
+        try await database.read { try StoreCheck.run($0, progress: progress) }
     }
 
     /// Counts of workspaces, sessions, messages and links, and the file's size, from one snapshot.

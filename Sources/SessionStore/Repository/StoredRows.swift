@@ -35,12 +35,16 @@ enum StoredRows {
         guard let role = row.withUTF8(2, SessionMessage.Role.init(stored:)) else {
             throw SessionStoreError.corruptValue(table: "messages", id: id, reason: "unknown role \(row.string(2))")
         }
+        let status = row.withUTF8(7, SessionMessage.Status.init(stored:))
+        if status == nil, let stored = row.optionalString(7) {
+            throw SessionStoreError.corruptValue(table: "messages", id: id, reason: "unknown status \(stored)")
+        }
         return SessionMessage(
             id: id, sessionId: row.string(1), role: role, content: row.optionalString(3),
             parts: try JSONText.decode(4, of: row, fastPath: JSONFastPath.parts, table: "messages", id: id),
             createdAt: row.int64(8), updatedAt: row.int64(9),
             toolCalls: try JSONText.decode(5, of: row, fastPath: JSONFastPath.toolCalls, table: "messages", id: id),
-            toolCallId: row.optionalString(6), status: row.withUTF8(7, SessionMessage.Status.init(stored:)))
+            toolCallId: row.optionalString(6), status: status)
     }
 
     static func sessionArguments(_ session: Session) -> [SQLiteValue] {

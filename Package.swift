@@ -45,6 +45,8 @@ let package = Package(
         ),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .executableTarget(name: "StoreAppender", dependencies: ["SessionStore"], path: "Tests/StoreAppender"),
+        .target(name: "FaultVFS", dependencies: ["CSQLite"], path: "Tests/FaultVFS"),
+        .executableTarget(name: "FaultInjector", dependencies: ["SessionStore", "FaultVFS"], path: "Tests/FaultInjector"),
         .testTarget(name: "SessionStoreSQLiteTests", dependencies: ["SessionStoreSQLite", "TestSupport"]),
         .testTarget(
             name: "SessionStoreTests",

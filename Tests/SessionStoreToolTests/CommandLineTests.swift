@@ -37,7 +37,7 @@ import TestSupport
     }
 
     @Test func verbsThatReadSayThatAnEmptyFileIsEmptyAndLeaveIt() async throws {
-        FileManager.default.createFile(atPath: database, contents: Data())
+        #expect(FileManager.default.createFile(atPath: database, contents: Data()))
         for verb in [["check"], ["stats"], ["list"], ["export", directory.file("out")], ["backup", directory.file("copy.sqlite")]] {
             expectOneLineFailure(try await runProcess(Tool.executable, verb + ["--db", database]), saying: "is empty (0 bytes)")
         }

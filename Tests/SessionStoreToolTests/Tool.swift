@@ -51,18 +51,22 @@ enum Legacy {
         return directory
     }
 
-    /// Every file's bytes under `directory`, by relative path: to show the legacy data was only read.
+    /// Every entry under `directory` by relative path, with a regular file's bytes, a link's target, or the kind
+    /// of anything else, links not followed: to show that the legacy data was only read.
     static func fingerprint(_ directory: URL) throws -> [String: Data] {
-        var files: [String: Data] = [:]
+        var entries: [String: Data] = [:]
         let enumerator = FileManager.default.enumerator(atPath: directory.path)
         while let relative = enumerator?.nextObject() as? String {
             let path = directory.appendingPathComponent(relative).path
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
-                files[relative] = try Data(contentsOf: URL(fileURLWithPath: path))
+            var status = stat()
+            guard lstat(path, &status) == 0 else { continue }
+            switch status.st_mode & S_IFMT {
+            case S_IFREG: entries[relative] = try Data(contentsOf: URL(fileURLWithPath: path))
+            case S_IFLNK: entries[relative] = Data(("link to " + (try FileManager.default.destinationOfSymbolicLink(atPath: path))).utf8)
+            default: entries[relative] = Data("mode \(status.st_mode)".utf8)
             }
         }
-        return files
+        return entries
     }
 }
 

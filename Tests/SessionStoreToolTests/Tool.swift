@@ -51,8 +51,8 @@ enum Legacy {
         return directory
     }
 
-    /// Every entry under `directory` by relative path, with a regular file's bytes, a link's target, or the kind
-    /// of anything else, links not followed: to show that the legacy data was only read.
+    /// Every entry under `directory` but its folders, by relative path, with a regular file's bytes, a link's
+    /// target, or the kind of anything else, links not followed: to show that the legacy data was only read.
     static func fingerprint(_ directory: URL) throws -> [String: Data] {
         var entries: [String: Data] = [:]
         let enumerator = FileManager.default.enumerator(atPath: directory.path)
@@ -63,6 +63,7 @@ enum Legacy {
             switch status.st_mode & S_IFMT {
             case S_IFREG: entries[relative] = try Data(contentsOf: URL(fileURLWithPath: path))
             case S_IFLNK: entries[relative] = Data(("link to " + (try FileManager.default.destinationOfSymbolicLink(atPath: path))).utf8)
+            case S_IFDIR: continue
             default: entries[relative] = Data("mode \(status.st_mode)".utf8)
             }
         }

@@ -1,6 +1,6 @@
 import SessionStoreSQLite
 
-/// The checks of ``SessionRepository/check()``: SQLite's own, then the store's invariants.
+/// The checks of ``SessionRepository/check(progress:)``: SQLite's own, then the store's invariants.
 public enum StoreCheck {
     /// One broken rule, with what breaks it.
     public struct Violation: Codable, Sendable, Hashable, CustomStringConvertible {

@@ -17,6 +17,11 @@ public enum SQLiteValue: Sendable, Hashable {
     public init(_ integer: Int64?) {
         self = integer.map(SQLiteValue.integer) ?? .null
     }
+
+    /// `.real`, or `.null` for nil.
+    public init(_ real: Double?) {
+        self = real.map(SQLiteValue.real) ?? .null
+    }
 }
 
 extension SQLiteValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByNilLiteral {

@@ -107,8 +107,12 @@ import TestSupport
         #expect(reverted.messageIds == [bodies[0].id, bodies[1].id])
         #expect(reverted.updatedAt > session.updatedAt)
         #expect(try await repository.getSession(workspaceId: workspace, sessionId: session.id) == reverted)
-        // Nothing else shows the removed message: its body goes with its last link.
-        #expect(try Fixtures.count("messages", in: path) == 2)
+        // The removed message is the reverted tail now: its body stays until the next append discards the tail.
+        #expect(reverted.revert == RevertMarker(messageID: bodies[2].id))
+        #expect(try Fixtures.count("messages", in: path) == 3)
+        _ = try await repository.addMessage(workspaceId: workspace, sessionId: session.id, message: Fixtures.text(.user, "next"))
+        #expect(try Fixtures.count("messages", in: path) == 3)
+        #expect(try Fixtures.count("messages", in: path, where: "id = '\(bodies[2].id)'") == 0)
     }
 
     @Test func revertOfAnEmptySessionChangesNoMessage() async throws {

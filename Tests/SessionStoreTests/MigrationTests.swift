@@ -99,24 +99,28 @@ import TestSupport
 
     @Test func pendingMigrationsApplyInOrderEachOnce() async throws {
         let connection = try Connection(location: .inMemory, options: Configuration().connectionOptions)
-        let extra = Migration(fileName: "0002_add_notes.sql", sql: """
+        let bundled = Migration.bundled.map(\.version)
+        let next = bundled.last! + 1
+        let extra = Migration(fileName: String(format: "%04d", next) + "_add_notes.sql", sql: """
             CREATE TABLE notes (id INTEGER PRIMARY KEY) STRICT;
-            INSERT INTO schema_migrations (version, name) VALUES (2, 'add_notes');
+            INSERT INTO schema_migrations (version, name) VALUES (\(next), 'add_notes');
             """)
         let migrator = Migrator(migrations: Migration.bundled + [extra])
-        #expect(try migrator.status(of: connection).pending.map(\.version) == [1, 2])
-        #expect(try migrator.migrate(connection).map(\.version) == [1, 2])
+        #expect(try migrator.status(of: connection).pending.map(\.version) == bundled + [next])
+        #expect(try migrator.migrate(connection).map(\.version) == bundled + [next])
         #expect(try migrator.migrate(connection).isEmpty)
         #expect(try migrator.status(of: connection).isUpToDate)
         // The older build refuses what the newer one migrated.
-        #expect(throws: SessionStoreError.schemaTooNew(databaseVersion: 2, supportedVersion: 1)) {
+        #expect(throws: SessionStoreError.schemaTooNew(databaseVersion: next, supportedVersion: bundled.last!)) {
             try Migrator().status(of: connection)
         }
     }
 
     @Test func aFailingMigrationLeavesTheEarlierOnesApplied() async throws {
         let connection = try Connection(location: .inMemory, options: Configuration().connectionOptions)
-        let broken = Migration(fileName: "0002_broken.sql", sql: "CREATE TABLE half (id INTEGER); SELECT no_such_function();")
+        let next = Migration.bundled.last!.version + 1
+        let broken = Migration(
+            fileName: String(format: "%04d", next) + "_broken.sql", sql: "CREATE TABLE half (id INTEGER); SELECT no_such_function();")
         #expect(throws: SQLiteError.self) {
             try Migrator(migrations: Migration.bundled + [broken]).migrate(connection)
         }

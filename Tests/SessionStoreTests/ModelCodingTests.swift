@@ -12,11 +12,12 @@ import Testing
     static let part = MessagePart(type: .toolResult, content: "shown", toolCall: call, toolResult: result)
     static let message = SessionMessage(
         id: "m", sessionId: "s", role: .assistant, content: "text", parts: [part], createdAt: 1, updatedAt: 2,
-        toolCalls: [call], toolCallId: "call_0", status: .completed)
+        toolCalls: [call], toolCallId: "call_0", status: .completed,
+        usage: Usage(inputTokens: 1, outputTokens: 2, reasoningTokens: 3, cacheReadTokens: 4, cacheWriteTokens: 5, cost: 0.25))
     static let session = Session(
         id: "s", workspaceId: "w", title: "t", parentId: "p", createdAt: 1, updatedAt: 2, messageIds: ["m"],
         model: ModelSelection(providerId: "anthropic", modelId: "claude"), agent: "build",
-        revert: RevertMarker(messageID: "m", reason: "undo"))
+        revert: RevertMarker(messageID: "m", reason: "undo"), forkedFrom: ForkPoint(sessionId: "o", messageId: "m0"))
 
     /// The paths of the optionals that are nil anywhere inside `value`.
     func unsetFields(_ value: Any, at path: String = "") -> [String] {
@@ -67,9 +68,11 @@ import Testing
         let repository = try await SessionRepository.inMemory()
         let session = try await repository.createSession(
             workspaceId: "w", title: "t", model: Self.session.model, agent: Self.session.agent)
-        let child = try await repository.createSession(workspaceId: "w", title: "child", parentId: session.id)
+        _ = try await repository.addMessage(workspaceId: "w", sessionId: session.id, message: NewMessage(role: .user, content: "q"))
+        let child = try await repository.forkSession(workspaceId: "w", sessionId: session.id)
         let added = try await repository.addMessage(workspaceId: "w", sessionId: child.id, message: NewMessage(
-            role: .assistant, content: "text", parts: [Self.part], toolCalls: [Self.call], toolCallId: "call_0", status: .completed))
+            id: "caller-chosen", role: .assistant, content: "text", parts: [Self.part], toolCalls: [Self.call],
+            toolCallId: "call_0", status: .completed, usage: Self.message.usage))
         _ = try await repository.updateSession(workspaceId: "w", sessionId: child.id) {
             $0.model = Self.session.model
             $0.agent = Self.session.agent
@@ -78,7 +81,7 @@ import Testing
         let stored = try #require(try await repository.getSession(workspaceId: "w", sessionId: child.id))
         #expect(unsetFields(stored).isEmpty, "\(unsetFields(stored))")
         let messages = try await repository.getSessionMessages(workspaceId: "w", sessionId: child.id)
-        #expect(messages == [added])
+        #expect(messages.last == added)
         #expect(unsetFields(added).isEmpty, "\(unsetFields(added))")
         // The seed's JSON both ways.
         #expect(try JSONDecoder().decode(Session.self, from: JSONEncoder().encode(stored)) == stored)

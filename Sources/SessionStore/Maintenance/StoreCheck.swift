@@ -37,30 +37,37 @@ public enum StoreCheck {
             if !status.isUpToDate {
                 let pending = status.pending.map { "\($0.version)_\($0.name)" }.joined(separator: ", ")
                 violations.append(Violation(rule: "schema", detail: "pending migrations: \(pending) (run session-store migrate)"))
+                // The store's own rules are written against the current schema.
+                return violations
             }
         } catch let error as SessionStoreError {
             violations.append(Violation(rule: "schema", detail: error.description))
             return violations
         }
-        try collect("position_gap", """
-            SELECT session_id, count(*), max(position) FROM session_messages GROUP BY session_id
-            HAVING max(position) != count(*)
-            """) { "session \($0.string(0)) has \($0.int64(1)) links but positions up to \($0.int64(2))" }
-        try collect("orphan_message", """
-            SELECT id FROM messages m WHERE NOT EXISTS (SELECT 1 FROM session_messages l WHERE l.message_id = m.id)
-            """) { "message \($0.string(0)) is shown by no session" }
-        try collect("dangling_link", """
-            SELECT l.session_id, l.position, l.message_id, s.id IS NULL FROM session_messages l
-            LEFT JOIN sessions s ON s.id = l.session_id LEFT JOIN messages m ON m.id = l.message_id
-            WHERE s.id IS NULL OR m.id IS NULL
-            """) { row in
-            "link \(row.string(0)) #\(row.int64(1)) → \(row.string(2)) names a missing \(row.int64(3) == 1 ? "session" : "message")"
+        // A session's links and its reverted tail follow the same rules; a body either holds counts as linked.
+        for (table, links) in [("session_messages", "links"), ("reverted_links", "reverted links")] {
+            try collect("position_gap", """
+                SELECT session_id, count(*), max(position) FROM \(table) GROUP BY session_id
+                HAVING max(position) != count(*)
+                """) { "session \($0.string(0)) has \($0.int64(1)) \(links) but positions up to \($0.int64(2))" }
+            try collect("dangling_link", """
+                SELECT l.session_id, l.position, l.message_id, s.id IS NULL FROM \(table) l
+                LEFT JOIN sessions s ON s.id = l.session_id LEFT JOIN messages m ON m.id = l.message_id
+                WHERE s.id IS NULL OR m.id IS NULL
+                """) { row in
+                "\(links) \(row.string(0)) #\(row.int64(1)) → \(row.string(2)) names a missing \(row.int64(3) == 1 ? "session" : "message")"
+            }
+            try collect("cross_workspace_link", """
+                SELECT l.session_id, l.message_id FROM \(table) l
+                JOIN sessions s ON s.id = l.session_id JOIN messages m ON m.id = l.message_id
+                WHERE s.workspace_id != m.workspace_id
+                """) { "session \($0.string(0)) holds message \($0.string(1)) of another workspace in its \(links)" }
         }
-        try collect("cross_workspace_link", """
-            SELECT l.session_id, l.message_id FROM session_messages l
-            JOIN sessions s ON s.id = l.session_id JOIN messages m ON m.id = l.message_id
-            WHERE s.workspace_id != m.workspace_id
-            """) { "session \($0.string(0)) shows message \($0.string(1)) of another workspace" }
+        try collect("orphan_message", """
+            SELECT id FROM messages m
+            WHERE NOT EXISTS (SELECT 1 FROM session_messages l WHERE l.message_id = m.id)
+              AND NOT EXISTS (SELECT 1 FROM reverted_links r WHERE r.message_id = m.id)
+            """) { "message \($0.string(0)) is shown by no session and held in no reverted tail" }
         try collect("cross_workspace_parent", """
             SELECT c.id, c.parent_id FROM sessions c JOIN sessions p ON p.id = c.parent_id
             WHERE p.workspace_id != c.workspace_id

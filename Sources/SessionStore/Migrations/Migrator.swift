@@ -21,7 +21,7 @@ public struct Migrator: Sendable {
     ///   ``SessionStoreError/migrationModified(version:name:)``, or a `SQLiteError`.
     public func status(of connection: Connection) throws -> MigrationStatus {
         let applied = try appliedMigrations(connection)
-        let known = Dictionary(uniqueKeysWithValues: migrations.map { ($0.version, $0) })
+        let known = Dictionary(migrations.map { ($0.version, $0) }, uniquingKeysWith: { first, _ in first })
         let supportedVersion = migrations.last?.version ?? 0
         for record in applied {
             guard let migration = known[record.version] else {

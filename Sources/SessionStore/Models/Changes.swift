@@ -26,6 +26,8 @@ public struct MessageChanges: Sendable, Hashable {
     public var toolCallId: String?
     /// Streaming status.
     public var status: SessionMessage.Status?
+    /// What the model call that produced the message used and cost.
+    public var usage: Usage?
 }
 
 extension SessionChanges {
@@ -46,7 +48,7 @@ extension MessageChanges {
     init(of message: SessionMessage) {
         self.init(
             content: message.content, parts: message.parts, toolCalls: message.toolCalls, toolCallId: message.toolCallId,
-            status: message.status)
+            status: message.status, usage: message.usage)
     }
 
     func apply(to message: inout SessionMessage) {
@@ -55,5 +57,6 @@ extension MessageChanges {
         message.toolCalls = toolCalls
         message.toolCallId = toolCallId
         message.status = status
+        message.usage = usage
     }
 }

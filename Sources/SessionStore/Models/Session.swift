@@ -22,11 +22,14 @@ public struct Session: Codable, Sendable, Hashable, Identifiable {
     public var model: ModelSelection?
     /// The agent driving the session.
     public var agent: String?
-    /// A client's marker of the message the session was reverted to.
+    /// A client's marker of the message the session was reverted to; ``SessionRepository/revert(workspaceId:sessionId:messageId:)``
+    /// sets it to the first message it removed.
     public var revert: RevertMarker?
+    /// Where this fork was cut from its original; nil for a session that is no fork.
+    public var forkedFrom: ForkPoint?
 
     private enum CodingKeys: String, CodingKey {
-        case id, workspaceId, title, parentId, createdAt, updatedAt, messageIds, model, agent, revert
+        case id, workspaceId, title, parentId, createdAt, updatedAt, messageIds, model, agent, revert, forkedFrom
     }
 
     /// Encodes as the old store did: `parentId` always present (null for a root), absent optionals omitted.
@@ -42,6 +45,7 @@ public struct Session: Codable, Sendable, Hashable, Identifiable {
         try container.encodeIfPresent(model, forKey: .model)
         try container.encodeIfPresent(agent, forKey: .agent)
         try container.encodeIfPresent(revert, forKey: .revert)
+        try container.encodeIfPresent(forkedFrom, forKey: .forkedFrom)
     }
 }
 
@@ -49,11 +53,12 @@ extension Session {
     /// Creates a session value.
     public init(
         id: String, workspaceId: String, title: String?, parentId: String?, createdAt: Int64, updatedAt: Int64,
-        messageIds: [String] = [], model: ModelSelection? = nil, agent: String? = nil, revert: RevertMarker? = nil
+        messageIds: [String] = [], model: ModelSelection? = nil, agent: String? = nil, revert: RevertMarker? = nil,
+        forkedFrom: ForkPoint? = nil
     ) {
         self.init(
             id: id, workspaceId: workspaceId, createdAt: createdAt, updatedAt: updatedAt, title: title,
-            parentId: parentId, messageIds: messageIds, model: model, agent: agent, revert: revert)
+            parentId: parentId, messageIds: messageIds, model: model, agent: agent, revert: revert, forkedFrom: forkedFrom)
     }
 }
 
@@ -82,5 +87,20 @@ public struct RevertMarker: Codable, Sendable, Hashable {
     public init(messageID: String, reason: String? = nil) {
         self.messageID = messageID
         self.reason = reason
+    }
+}
+
+/// Where a fork was cut: the session it came from and the last message it inherited. It outlives the original,
+/// whose id then names a deleted session.
+public struct ForkPoint: Codable, Sendable, Hashable {
+    /// The session the fork was made from.
+    public var sessionId: String
+    /// The last message the fork inherited; nil for a fork of an empty session.
+    public var messageId: String?
+
+    /// Creates a fork point.
+    public init(sessionId: String, messageId: String?) {
+        self.sessionId = sessionId
+        self.messageId = messageId
     }
 }

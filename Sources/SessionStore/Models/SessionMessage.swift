@@ -36,22 +36,29 @@ public struct SessionMessage: Codable, Sendable, Hashable, Identifiable {
     public var toolCallId: String?
     /// Streaming status.
     public var status: Status?
+    /// What the model call that produced the message used and cost.
+    public var usage: Usage?
 }
 
 extension SessionMessage {
     /// Creates a message value.
     public init(
         id: String, sessionId: String, role: Role, content: String? = nil, parts: [MessagePart]? = nil,
-        createdAt: Int64, updatedAt: Int64, toolCalls: [ToolCall]? = nil, toolCallId: String? = nil, status: Status? = nil
+        createdAt: Int64, updatedAt: Int64, toolCalls: [ToolCall]? = nil, toolCallId: String? = nil, status: Status? = nil,
+        usage: Usage? = nil
     ) {
         self.init(
             id: id, sessionId: sessionId, createdAt: createdAt, updatedAt: updatedAt, role: role, content: content,
-            parts: parts, toolCalls: toolCalls, toolCallId: toolCallId, status: status)
+            parts: parts, toolCalls: toolCalls, toolCallId: toolCallId, status: status, usage: usage)
     }
 }
 
-/// What `addMessage` takes: a message without the fields the store assigns (id, session, timestamps).
+/// What `addMessage` takes: a message without the fields the store assigns (session, timestamps, and the id
+/// unless the caller gives one).
 public struct NewMessage: Sendable, Hashable {
+    /// The id to store the message under (1 to 128 bytes) instead of a new ULID: a request retried with the same
+    /// id and payload then returns the stored message instead of adding it twice.
+    public var id: String?
     /// Who speaks.
     public var role: SessionMessage.Role
     /// The text of the turn.
@@ -64,17 +71,51 @@ public struct NewMessage: Sendable, Hashable {
     public var toolCallId: String?
     /// Streaming status.
     public var status: SessionMessage.Status?
+    /// What the model call that produced the message used and cost.
+    public var usage: Usage?
 
     /// Creates a message to add.
     public init(
-        role: SessionMessage.Role, content: String? = nil, parts: [MessagePart]? = nil, toolCalls: [ToolCall]? = nil,
-        toolCallId: String? = nil, status: SessionMessage.Status? = nil
+        id: String? = nil, role: SessionMessage.Role, content: String? = nil, parts: [MessagePart]? = nil,
+        toolCalls: [ToolCall]? = nil, toolCallId: String? = nil, status: SessionMessage.Status? = nil, usage: Usage? = nil
     ) {
+        self.id = id
         self.role = role
         self.content = content
         self.parts = parts
         self.toolCalls = toolCalls
         self.toolCallId = toolCallId
         self.status = status
+        self.usage = usage
+    }
+}
+
+/// What a model call used and cost: tokens by kind, and a cost in the provider's currency. Sums of it are what
+/// ``SessionRepository/getSessionUsage(workspaceId:sessionId:)`` returns.
+public struct Usage: Codable, Sendable, Hashable {
+    /// Tokens read from the prompt.
+    public var inputTokens: Int
+    /// Tokens written in the answer.
+    public var outputTokens: Int
+    /// Tokens spent reasoning.
+    public var reasoningTokens: Int
+    /// Prompt tokens read from the provider's cache.
+    public var cacheReadTokens: Int
+    /// Prompt tokens written to the provider's cache.
+    public var cacheWriteTokens: Int
+    /// The cost, in the provider's currency.
+    public var cost: Double
+
+    /// Creates a usage; every count defaults to zero.
+    public init(
+        inputTokens: Int = 0, outputTokens: Int = 0, reasoningTokens: Int = 0, cacheReadTokens: Int = 0,
+        cacheWriteTokens: Int = 0, cost: Double = 0
+    ) {
+        self.inputTokens = inputTokens
+        self.outputTokens = outputTokens
+        self.reasoningTokens = reasoningTokens
+        self.cacheReadTokens = cacheReadTokens
+        self.cacheWriteTokens = cacheWriteTokens
+        self.cost = cost
     }
 }

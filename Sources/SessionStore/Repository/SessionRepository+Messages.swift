@@ -13,7 +13,7 @@ extension SessionRepository {
                     FROM sessions s
                     JOIN session_messages l ON l.session_id = s.id
                     JOIN messages m ON m.id = l.message_id
-                    WHERE s.id = ?1 AND s.workspace_id = ?2
+                    WHERE s.id = ?1 AND s.workspace_id = ?2 AND s.trashed_at IS NULL
                     ORDER BY l.position
                     """
                 ).map([.text(sessionId), .text(workspaceId)], StoredRows.message)
@@ -21,27 +21,43 @@ extension SessionRepository {
         }
     }
 
-    /// Stores a message with a new ULID at the end of the session, and stamps the session's `updatedAt`.
+    /// Stores a message at the end of the session, under `message.id` or else a new ULID, and stamps the
+    /// session's `updatedAt`. The session's reverted tail, if any, is discarded first.
     ///
-    /// - Throws: ``SessionStoreError/sessionNotFound(workspaceId:sessionId:)``, or
-    ///   ``SessionStoreError/valueTooLarge(field:byteCount:limit:)`` for a message over ``Limits/messageBytes``.
+    /// With `message.id` set, a retried request is harmless: when the session already shows a message with this
+    /// id, role, content, parts, tool calls and tool call id, that message is returned and nothing changes.
+    ///
+    /// - Throws: ``SessionStoreError/sessionNotFound(workspaceId:sessionId:)``,
+    ///   ``SessionStoreError/messageIdConflict(messageId:)`` when `message.id` is taken by another message (another
+    ///   payload, session or workspace), or ``SessionStoreError/valueTooLarge(field:byteCount:limit:)`` for a
+    ///   message over ``Limits/messageBytes``; nothing changes then.
     public func addMessage(workspaceId: String, sessionId: String, message: NewMessage) async throws -> SessionMessage {
-        try await logged("addMessage", workspaceId: workspaceId, sessionId: sessionId) {
+        try await logged("addMessage", workspaceId: workspaceId, sessionId: sessionId, messageId: message.id) {
             try limits.checkIdentifier(workspaceId, "workspaceId")
             try limits.checkIdentifier(sessionId, "sessionId")
+            if let id = message.id {
+                try limits.checkIdentifier(id, "message id")
+            }
             let now = configuration.now()
             let stored = SessionMessage(
-                id: ULID.make(now: now), sessionId: sessionId, role: message.role, content: message.content,
+                id: message.id ?? ULID.make(now: now), sessionId: sessionId, role: message.role, content: message.content,
                 parts: message.parts, createdAt: now, updatedAt: now, toolCalls: message.toolCalls,
-                toolCallId: message.toolCallId, status: message.status)
+                toolCallId: message.toolCallId, status: message.status, usage: message.usage)
             let arguments = try StoredRows.messageArguments(stored, workspaceId: workspaceId, limits: limits)
             return try await database.write { connection in
+                if message.id != nil, let existing = try Self.existingMessage(stored.id, connection) {
+                    guard try Self.isRetry(of: existing, stored, workspaceId: workspaceId, connection) else {
+                        throw SessionStoreError.messageIdConflict(messageId: stored.id)
+                    }
+                    return existing.message
+                }
                 try connection.execute(
-                    "UPDATE sessions SET updated_at = ?3 WHERE id = ?1 AND workspace_id = ?2",
+                    "UPDATE sessions SET updated_at = ?3 WHERE id = ?1 AND workspace_id = ?2 AND trashed_at IS NULL",
                     [.text(sessionId), .text(workspaceId), .integer(now)])
                 guard connection.changes > 0 else {
                     throw SessionStoreError.sessionNotFound(workspaceId: workspaceId, sessionId: sessionId)
                 }
+                try StoredRows.discardTail(of: sessionId, connection)
                 try Self.insert(arguments, connection)
                 try connection.execute(
                     """
@@ -54,8 +70,9 @@ extension SessionRepository {
         }
     }
 
-    /// Applies `change` to the message's content, parts, tool calls, tool call id and status, and stamps its
-    /// `updatedAt`; returns the updated message, or nil when the workspace has no message with this id.
+    /// Applies `change` to the message's content, parts, tool calls, tool call id, status and usage, and stamps
+    /// its `updatedAt`; returns the updated message, or nil when the workspace has no message with this id that a
+    /// live session shows.
     ///
     /// The change runs inside the write transaction, so appending a streamed delta never loses another's:
     ///
@@ -70,9 +87,17 @@ extension SessionRepository {
             try limits.checkIdentifier(messageId, "messageId")
             let now = configuration.now()
             return try await database.write { [limits] connection in
+                // A message that only trashed sessions show is as unknown as they are.
                 guard
                     var message = try connection.cachedStatement(
-                        "SELECT \(StoredRows.messageColumns) FROM messages m WHERE m.id = ?1 AND m.workspace_id = ?2"
+                        """
+                        SELECT \(StoredRows.messageColumns) FROM messages m
+                        WHERE m.id = ?1 AND m.workspace_id = ?2
+                          AND (EXISTS (SELECT 1 FROM session_messages l JOIN sessions s ON s.id = l.session_id
+                                       WHERE l.message_id = m.id AND s.trashed_at IS NULL)
+                               OR EXISTS (SELECT 1 FROM reverted_links r JOIN sessions s ON s.id = r.session_id
+                                          WHERE r.message_id = m.id AND s.trashed_at IS NULL))
+                        """
                     ).first([.text(messageId), .text(workspaceId)], StoredRows.message)
                 else { return nil }
                 var changes = MessageChanges(of: message)
@@ -82,13 +107,65 @@ extension SessionRepository {
                 try connection.execute(
                     """
                     UPDATE messages SET content = ?4, parts = ?5, tool_calls = ?6, tool_call_id = ?7, status = ?8,
-                        updated_at = ?10
-                    WHERE id = ?1 AND workspace_id = ?11 AND session_id = ?2 AND role = ?3 AND created_at = ?9
+                        updated_at = ?10, input_tokens = ?11, output_tokens = ?12, reasoning_tokens = ?13,
+                        cache_read_tokens = ?14, cache_write_tokens = ?15, cost = ?16
+                    WHERE id = ?1 AND workspace_id = ?17 AND session_id = ?2 AND role = ?3 AND created_at = ?9
                     """,
                     try StoredRows.messageArguments(message, workspaceId: workspaceId, limits: limits))
                 return message
             }
         }
+    }
+
+    /// The sums of ``Usage`` over the messages the session shows now (not its reverted tail); nil when the
+    /// workspace has no such live session.
+    public func getSessionUsage(workspaceId: String, sessionId: String) async throws -> Usage? {
+        try await logged("getSessionUsage", workspaceId: workspaceId, sessionId: sessionId) {
+            try limits.checkIdentifier(workspaceId, "workspaceId")
+            try limits.checkIdentifier(sessionId, "sessionId")
+            return try await database.read { connection in
+                try connection.cachedStatement(
+                    """
+                    SELECT total(m.input_tokens), total(m.output_tokens), total(m.reasoning_tokens),
+                           total(m.cache_read_tokens), total(m.cache_write_tokens), total(m.cost)
+                    FROM sessions s
+                    LEFT JOIN session_messages l ON l.session_id = s.id
+                    LEFT JOIN messages m ON m.id = l.message_id
+                    WHERE s.id = ?1 AND s.workspace_id = ?2 AND s.trashed_at IS NULL
+                    GROUP BY s.id
+                    """
+                ).first([.text(sessionId), .text(workspaceId)]) { row in
+                    Usage(
+                        inputTokens: Int(row.double(0)), outputTokens: Int(row.double(1)), reasoningTokens: Int(row.double(2)),
+                        cacheReadTokens: Int(row.double(3)), cacheWriteTokens: Int(row.double(4)), cost: row.double(5))
+                }
+            }
+        }
+    }
+
+    /// The message stored under `id` in any workspace, with its workspace.
+    private static func existingMessage(_ id: String, _ connection: Connection) throws -> (message: SessionMessage, workspaceId: String)? {
+        try connection.cachedStatement(
+            "SELECT \(StoredRows.messageColumns), m.workspace_id FROM messages m WHERE m.id = ?1"
+        ).first([.text(id)]) { row in (try StoredRows.message(row), row.string(16)) }
+    }
+
+    /// Whether `existing` is what adding `new` to its session stored before: same workspace, shown by that live
+    /// session, same role, content, parts, tool calls and tool call id.
+    private static func isRetry(
+        of existing: (message: SessionMessage, workspaceId: String), _ new: SessionMessage, workspaceId: String,
+        _ connection: Connection
+    ) throws -> Bool {
+        let old = existing.message
+        guard existing.workspaceId == workspaceId, old.role == new.role, old.content == new.content, old.parts == new.parts,
+            old.toolCalls == new.toolCalls, old.toolCallId == new.toolCallId
+        else { return false }
+        return try connection.cachedStatement(
+            """
+            SELECT 1 FROM session_messages l JOIN sessions s ON s.id = l.session_id
+            WHERE l.session_id = ?1 AND l.message_id = ?2 AND s.trashed_at IS NULL
+            """
+        ).first([.text(new.sessionId), .text(new.id)]) { _ in true } ?? false
     }
 
     /// Inserts a message row from `StoredRows.messageArguments`.

@@ -66,10 +66,12 @@ extension SessionRepository {
                 session.updatedAt = now
                 try StoredRows.checkSession(session, limits: limits)
                 try StoredRows.checkParent(session.parentId, of: sessionId, workspaceId: workspaceId, connection)
+                // The fork point (?12, ?13) never changes: written as read.
                 try connection.execute(
                     """
                     UPDATE sessions SET title = ?3, parent_id = ?4, updated_at = ?6, model_provider_id = ?7, model_id = ?8,
-                        agent = ?9, revert_message_id = ?10, revert_reason = ?11
+                        agent = ?9, revert_message_id = ?10, revert_reason = ?11, forked_from_session_id = ?12,
+                        forked_from_message_id = ?13
                     WHERE id = ?1 AND workspace_id = ?2 AND created_at = ?5
                     """,
                     StoredRows.sessionArguments(session))
@@ -78,88 +80,21 @@ extension SessionRepository {
         }
     }
 
-    /// Deletes the session and its links; returns false when the workspace has no such session.
+    /// Deletes the session for good, with its links and its reverted tail; returns false when the workspace has no
+    /// such session (a trashed one included: ``emptyTrash(workspaceId:olderThan:)`` deletes those).
     ///
-    /// Messages still shown by another session survive; the others are deleted with their last link. Sessions
-    /// whose parent this was become root sessions.
+    /// Messages still shown by another session, or held in another's reverted tail, survive; the others are
+    /// deleted with their last link. Sessions whose parent this was become root sessions; forks keep their fork
+    /// point.
     public func deleteSession(workspaceId: String, sessionId: String) async throws -> Bool {
         try await logged("deleteSession", workspaceId: workspaceId, sessionId: sessionId) {
             try limits.checkIdentifier(workspaceId, "workspaceId")
             try limits.checkIdentifier(sessionId, "sessionId")
             return try await database.write { connection in
-                try connection.execute("DELETE FROM sessions WHERE id = ?1 AND workspace_id = ?2", [.text(sessionId), .text(workspaceId)])
+                try connection.execute(
+                    "DELETE FROM sessions WHERE id = ?1 AND workspace_id = ?2 AND trashed_at IS NULL",
+                    [.text(sessionId), .text(workspaceId)])
                 return connection.changes > 0
-            }
-        }
-    }
-
-    /// Creates a new session showing the same messages as the original, which are shared, not copied.
-    ///
-    /// The fork is titled "<title> (fork)" ("Forked Session" for an untitled original), its parent is the
-    /// original's parent or else the original, and it keeps the original's model and agent.
-    ///
-    /// - Throws: ``SessionStoreError/sessionNotFound(workspaceId:sessionId:)``.
-    public func forkSession(workspaceId: String, sessionId: String) async throws -> Session {
-        try await logged("forkSession", workspaceId: workspaceId, sessionId: sessionId) {
-            try limits.checkIdentifier(workspaceId, "workspaceId")
-            try limits.checkIdentifier(sessionId, "sessionId")
-            let now = configuration.now()
-            let forkId = ULID.make(now: now)
-            return try await database.write { connection in
-                guard let original = try StoredRows.session(sessionId, workspaceId: workspaceId, connection) else {
-                    throw SessionStoreError.sessionNotFound(workspaceId: workspaceId, sessionId: sessionId)
-                }
-                let title = original.title.flatMap { $0.isEmpty ? nil : "\($0) (fork)" } ?? "Forked Session"
-                let fork = Session(
-                    id: forkId, workspaceId: workspaceId, title: title, parentId: original.parentId ?? original.id,
-                    createdAt: now, updatedAt: now, messageIds: original.messageIds, model: original.model, agent: original.agent)
-                try Self.insert(fork, connection)
-                try connection.execute(
-                    """
-                    INSERT INTO session_messages (session_id, position, message_id)
-                    SELECT ?1, position, message_id FROM session_messages WHERE session_id = ?2
-                    """,
-                    [.text(fork.id), .text(original.id)])
-                return fork
-            }
-        }
-    }
-
-    /// Removes the session's last message (no `messageId`), or every message after `messageId` (which stays),
-    /// and stamps `updatedAt`. Other sessions showing these messages keep them.
-    ///
-    /// - Throws: ``SessionStoreError/sessionNotFound(workspaceId:sessionId:)``, or
-    ///   ``SessionStoreError/messageNotInSession(sessionId:messageId:)`` when the session does not show
-    ///   `messageId`; nothing changes then.
-    public func revert(workspaceId: String, sessionId: String, messageId: String? = nil) async throws -> Session {
-        try await logged("revert", workspaceId: workspaceId, sessionId: sessionId, messageId: messageId) {
-            try limits.checkIdentifier(workspaceId, "workspaceId")
-            try limits.checkIdentifier(sessionId, "sessionId")
-            if let messageId {
-                try limits.checkIdentifier(messageId, "messageId")
-            }
-            let now = configuration.now()
-            return try await database.write { connection in
-                guard var session = try StoredRows.session(sessionId, workspaceId: workspaceId, connection) else {
-                    throw SessionStoreError.sessionNotFound(workspaceId: workspaceId, sessionId: sessionId)
-                }
-                let keptCount: Int
-                if let messageId {
-                    guard let index = session.messageIds.firstIndex(of: messageId) else {
-                        throw SessionStoreError.messageNotInSession(sessionId: sessionId, messageId: messageId)
-                    }
-                    keptCount = index + 1
-                } else {
-                    keptCount = max(session.messageIds.count - 1, 0)
-                }
-                try connection.execute(
-                    "DELETE FROM session_messages WHERE session_id = ?1 AND position > ?2",
-                    [.text(sessionId), .integer(Int64(keptCount))])
-                try connection.execute(
-                    "UPDATE sessions SET updated_at = ?2 WHERE id = ?1", [.text(sessionId), .integer(now)])
-                session.messageIds.removeSubrange(keptCount...)
-                session.updatedAt = now
-                return session
             }
         }
     }
@@ -168,7 +103,7 @@ extension SessionRepository {
         try connection.execute(
             """
             INSERT INTO sessions (\(StoredRows.sessionColumns))
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
             """,
             StoredRows.sessionArguments(session))
     }

@@ -133,12 +133,12 @@ public final class SessionRepository: Sendable {
         }
     }
 
-    /// The number of sessions the workspace has in the database.
+    /// The number of sessions the workspace has in the database, outside the trash.
     public func getActiveSessionCount(workspaceId: String) async throws -> Int {
         try await logged("getActiveSessionCount", workspaceId: workspaceId) {
             try limits.checkIdentifier(workspaceId, "workspaceId")
             return try await database.read { connection in
-                try connection.cachedStatement("SELECT count(*) FROM sessions WHERE workspace_id = ?1")
+                try connection.cachedStatement("SELECT count(*) FROM sessions WHERE workspace_id = ?1 AND trashed_at IS NULL")
                     .first([.text(workspaceId)]) { Int($0.int64(0)) } ?? 0
             }
         }

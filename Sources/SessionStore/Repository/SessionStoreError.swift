@@ -14,6 +14,8 @@ public enum SessionStoreError: Error, Sendable, Hashable, CustomStringConvertibl
     case parentNotFound(workspaceId: String, parentId: String)
     /// The session does not show this message.
     case messageNotInSession(sessionId: String, messageId: String)
+    /// A message id given to `addMessage` already names another message: another payload, session or workspace.
+    case messageIdConflict(messageId: String)
     /// The database was migrated by a newer build; this one refuses to touch it.
     case schemaTooNew(databaseVersion: Int, supportedVersion: Int)
     /// A migration recorded in the database differs from the one this build carries.
@@ -37,6 +39,7 @@ public enum SessionStoreError: Error, Sendable, Hashable, CustomStringConvertibl
         case .sessionNotFound: "sessionNotFound"
         case .parentNotFound: "parentNotFound"
         case .messageNotInSession: "messageNotInSession"
+        case .messageIdConflict: "messageIdConflict"
         case .schemaTooNew: "schemaTooNew"
         case .migrationModified: "migrationModified"
         case .migrationBrokeForeignKeys: "migrationBrokeForeignKeys"
@@ -63,6 +66,8 @@ public enum SessionStoreError: Error, Sendable, Hashable, CustomStringConvertibl
             "no parent session \(parentId) in workspace \(workspaceId)"
         case .messageNotInSession(let sessionId, let messageId):
             "session \(sessionId) does not show message \(messageId)"
+        case .messageIdConflict(let messageId):
+            "message id \(messageId) is taken by another message"
         case .schemaTooNew(let databaseVersion, let supportedVersion):
             "the database schema is at version \(databaseVersion), newer than this build supports (\(supportedVersion)); upgrade SessionStore"
         case .migrationModified(let version, let name):

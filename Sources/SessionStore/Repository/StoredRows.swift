@@ -4,29 +4,32 @@ import SessionStoreSQLite
 enum StoredRows {
     static let sessionColumns = """
         id, workspace_id, title, parent_id, created_at, updated_at, model_provider_id, model_id, agent,
-        revert_message_id, revert_reason
+        revert_message_id, revert_reason, forked_from_session_id, forked_from_message_id
         """
 
     static let messageColumns = """
         m.id, m.session_id, m.role, m.content, m.parts, m.tool_calls, m.tool_call_id, m.status, m.created_at,
-        m.updated_at
+        m.updated_at, m.input_tokens, m.output_tokens, m.reasoning_tokens, m.cache_read_tokens, m.cache_write_tokens,
+        m.cost
         """
 
     /// Inserts a message row from ``messageArguments(_:workspaceId:limits:)``.
     static let insertMessage = """
         INSERT INTO messages (id, session_id, role, content, parts, tool_calls, tool_call_id, status, created_at,
-            updated_at, workspace_id)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+            updated_at, input_tokens, output_tokens, reasoning_tokens, cache_read_tokens, cache_write_tokens, cost,
+            workspace_id)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
         """
 
     /// The session of a row of `sessionColumns`, without its message ids.
     static func session(_ row: Row) -> Session {
         let model = row.optionalString(6).map { ModelSelection(providerId: $0, modelId: row.string(7)) }
         let revert = row.optionalString(9).map { RevertMarker(messageID: $0, reason: row.optionalString(10)) }
+        let forkedFrom = row.optionalString(11).map { ForkPoint(sessionId: $0, messageId: row.optionalString(12)) }
         return Session(
             id: row.string(0), workspaceId: row.string(1), title: row.optionalString(2), parentId: row.optionalString(3),
             createdAt: row.int64(4), updatedAt: row.int64(5), messageIds: [], model: model,
-            agent: row.optionalString(8), revert: revert)
+            agent: row.optionalString(8), revert: revert, forkedFrom: forkedFrom)
     }
 
     static func message(_ row: Row) throws -> SessionMessage {
@@ -44,7 +47,15 @@ enum StoredRows {
             parts: try JSONText.decode(4, of: row, fastPath: JSONFastPath.parts, table: "messages", id: id),
             createdAt: row.int64(8), updatedAt: row.int64(9),
             toolCalls: try JSONText.decode(5, of: row, fastPath: JSONFastPath.toolCalls, table: "messages", id: id),
-            toolCallId: row.optionalString(6), status: status)
+            toolCallId: row.optionalString(6), status: status, usage: usage(row))
+    }
+
+    /// The usage columns of a message row, nil when none is set.
+    private static func usage(_ row: Row) -> Usage? {
+        guard !row.isNull(10) || !row.isNull(15) else { return nil }
+        return Usage(
+            inputTokens: Int(row.int64(10)), outputTokens: Int(row.int64(11)), reasoningTokens: Int(row.int64(12)),
+            cacheReadTokens: Int(row.int64(13)), cacheWriteTokens: Int(row.int64(14)), cost: row.double(15))
     }
 
     static func sessionArguments(_ session: Session) -> [SQLiteValue] {
@@ -52,7 +63,8 @@ enum StoredRows {
             .text(session.id), .text(session.workspaceId), SQLiteValue(session.title), SQLiteValue(session.parentId),
             .integer(session.createdAt), .integer(session.updatedAt), SQLiteValue(session.model?.providerId),
             SQLiteValue(session.model?.modelId), SQLiteValue(session.agent), SQLiteValue(session.revert?.messageID),
-            SQLiteValue(session.revert?.reason),
+            SQLiteValue(session.revert?.reason), SQLiteValue(session.forkedFrom?.sessionId),
+            SQLiteValue(session.forkedFrom?.messageId),
         ]
     }
 
@@ -68,7 +80,9 @@ enum StoredRows {
             .text(message.id), .text(message.sessionId), .text(message.role.rawValue), SQLiteValue(message.content),
             SQLiteValue(parts), SQLiteValue(toolCalls), SQLiteValue(message.toolCallId),
             SQLiteValue(message.status?.rawValue), .integer(message.createdAt), .integer(message.updatedAt),
-            .text(workspaceId),
+            SQLiteValue(message.usage.map { Int64($0.inputTokens) }), SQLiteValue(message.usage.map { Int64($0.outputTokens) }),
+            SQLiteValue(message.usage.map { Int64($0.reasoningTokens) }), SQLiteValue(message.usage.map { Int64($0.cacheReadTokens) }),
+            SQLiteValue(message.usage.map { Int64($0.cacheWriteTokens) }), SQLiteValue(message.usage?.cost), .text(workspaceId),
         ]
     }
 
@@ -77,17 +91,18 @@ enum StoredRows {
             .map([.text(sessionId)]) { $0.string(0) }
     }
 
-    /// The session with its message ids, or nil when the workspace has no such session.
+    /// The live session with its message ids, or nil when the workspace has no such session outside the trash.
     static func session(_ sessionId: String, workspaceId: String, _ connection: Connection) throws -> Session? {
         let found = try connection.cachedStatement(
-            "SELECT \(sessionColumns) FROM sessions WHERE id = ?1 AND workspace_id = ?2"
+            "SELECT \(sessionColumns) FROM sessions WHERE id = ?1 AND workspace_id = ?2 AND trashed_at IS NULL"
         ).first([.text(sessionId), .text(workspaceId)]) { session($0) }
         guard var found else { return nil }
         found.messageIds = try messageIds(of: sessionId, connection)
         return found
     }
 
-    /// The workspace's sessions with their message ids, most recently updated first (ties: the later id first).
+    /// The workspace's live sessions with their message ids, most recently updated first (ties: the later id
+    /// first).
     static func sessions(workspaceId: String, _ connection: Connection) throws -> [Session] {
         // The links come grouped by session: one String and one dictionary entry per session, not per link.
         var messageIds: [String: [String]] = [:]
@@ -97,7 +112,7 @@ enum StoredRows {
             """
             SELECT l.session_id, l.message_id
             FROM sessions s JOIN session_messages l ON l.session_id = s.id
-            WHERE s.workspace_id = ?1
+            WHERE s.workspace_id = ?1 AND s.trashed_at IS NULL
             ORDER BY l.session_id, l.position
             """
         ).forEach([.text(workspaceId)]) { row in
@@ -110,7 +125,7 @@ enum StoredRows {
         }
         if !idsOfSession.isEmpty { messageIds[sessionId] = idsOfSession }
         return try connection.cachedStatement(
-            "SELECT \(sessionColumns) FROM sessions WHERE workspace_id = ?1 ORDER BY updated_at DESC, id DESC"
+            "SELECT \(sessionColumns) FROM sessions WHERE workspace_id = ?1 AND trashed_at IS NULL ORDER BY updated_at DESC, id DESC"
         ).map([.text(workspaceId)]) { row in
             var session = session(row)
             session.messageIds = messageIds.removeValue(forKey: session.id) ?? []
@@ -130,14 +145,26 @@ enum StoredRows {
         }
     }
 
-    /// Throws unless `parentId` names another session of the workspace.
+    /// Throws unless `parentId` names another live session of the workspace.
     static func checkParent(_ parentId: String?, of sessionId: String, workspaceId: String, _ connection: Connection) throws {
         guard let parentId else { return }
-        let exists = try connection.cachedStatement("SELECT 1 FROM sessions WHERE id = ?1 AND workspace_id = ?2")
+        let exists = try connection.cachedStatement(
+            "SELECT 1 FROM sessions WHERE id = ?1 AND workspace_id = ?2 AND trashed_at IS NULL")
             .first([.text(parentId), .text(workspaceId)]) { _ in true } ?? false
         guard exists, parentId != sessionId else {
             throw SessionStoreError.parentNotFound(workspaceId: workspaceId, parentId: parentId)
         }
+    }
+}
+
+extension StoredRows {
+    /// Discards the session's reverted tail, if it has one, and the revert marker that names it: bodies that no
+    /// session links any more go with it.
+    static func discardTail(of sessionId: String, _ connection: Connection) throws {
+        try connection.cachedStatement("DELETE FROM reverted_links WHERE session_id = ?1").execute([.text(sessionId)])
+        guard connection.changes > 0 else { return }
+        try connection.cachedStatement("UPDATE sessions SET revert_message_id = NULL, revert_reason = NULL WHERE id = ?1")
+            .execute([.text(sessionId)])
     }
 }
 

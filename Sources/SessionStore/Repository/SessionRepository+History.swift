@@ -1,0 +1,96 @@
+import SessionStoreSQLite
+
+extension SessionRepository {
+    /// Removes the session's last message (no `messageId`), or every message after `messageId` (which stays),
+    /// and stamps `updatedAt`. The removed messages become the front of the session's reverted tail, which
+    /// ``unrevert(workspaceId:sessionId:)`` puts back, and the revert marker names the first of them. Other
+    /// sessions showing these messages keep them.
+    ///
+    /// - Throws: ``SessionStoreError/sessionNotFound(workspaceId:sessionId:)``, or
+    ///   ``SessionStoreError/messageNotInSession(sessionId:messageId:)`` when the session does not show
+    ///   `messageId`; nothing changes then.
+    public func revert(workspaceId: String, sessionId: String, messageId: String? = nil) async throws -> Session {
+        try await logged("revert", workspaceId: workspaceId, sessionId: sessionId, messageId: messageId) {
+            try limits.checkIdentifier(workspaceId, "workspaceId")
+            try limits.checkIdentifier(sessionId, "sessionId")
+            if let messageId {
+                try limits.checkIdentifier(messageId, "messageId")
+            }
+            let now = configuration.now()
+            return try await database.write { connection in
+                guard var session = try StoredRows.session(sessionId, workspaceId: workspaceId, connection) else {
+                    throw SessionStoreError.sessionNotFound(workspaceId: workspaceId, sessionId: sessionId)
+                }
+                let keptCount: Int
+                if let messageId {
+                    guard let index = session.messageIds.firstIndex(of: messageId) else {
+                        throw SessionStoreError.messageNotInSession(sessionId: sessionId, messageId: messageId)
+                    }
+                    keptCount = index + 1
+                } else {
+                    keptCount = max(session.messageIds.count - 1, 0)
+                }
+                let removed = session.messageIds.count - keptCount
+                if removed > 0 {
+                    // Make room at the front of the tail in two steps, through positions far above any real one, so
+                    // that no two rows of the key meet on the way.
+                    try connection.cachedStatement(
+                        "UPDATE reverted_links SET position = position + ?2 + \(1 << 40) WHERE session_id = ?1"
+                    ).execute([.text(sessionId), .integer(Int64(removed))])
+                    try connection.cachedStatement("UPDATE reverted_links SET position = position - \(1 << 40) WHERE session_id = ?1")
+                        .execute([.text(sessionId)])
+                    let arguments: [SQLiteValue] = [.text(sessionId), .integer(Int64(keptCount))]
+                    try connection.cachedStatement(
+                        """
+                        INSERT INTO reverted_links (session_id, position, message_id)
+                        SELECT session_id, position - ?2, message_id FROM session_messages WHERE session_id = ?1 AND position > ?2
+                        """
+                    ).execute(arguments)
+                    try connection.cachedStatement("DELETE FROM session_messages WHERE session_id = ?1 AND position > ?2")
+                        .execute(arguments)
+                    session.revert = RevertMarker(messageID: session.messageIds[keptCount])
+                }
+                session.messageIds.removeSubrange(keptCount...)
+                session.updatedAt = now
+                try connection.cachedStatement(
+                    "UPDATE sessions SET updated_at = ?2, revert_message_id = ?3, revert_reason = ?4 WHERE id = ?1"
+                ).execute([.text(sessionId), .integer(now), SQLiteValue(session.revert?.messageID), SQLiteValue(session.revert?.reason)])
+                return session
+            }
+        }
+    }
+
+    /// Puts the session's whole reverted tail back at its end, in order, clears the revert marker and stamps
+    /// `updatedAt`; returns the session. A session with nothing reverted is returned unchanged.
+    ///
+    /// - Throws: ``SessionStoreError/sessionNotFound(workspaceId:sessionId:)``.
+    public func unrevert(workspaceId: String, sessionId: String) async throws -> Session {
+        try await logged("unrevert", workspaceId: workspaceId, sessionId: sessionId) {
+            try limits.checkIdentifier(workspaceId, "workspaceId")
+            try limits.checkIdentifier(sessionId, "sessionId")
+            let now = configuration.now()
+            return try await database.write { connection in
+                guard var session = try StoredRows.session(sessionId, workspaceId: workspaceId, connection) else {
+                    throw SessionStoreError.sessionNotFound(workspaceId: workspaceId, sessionId: sessionId)
+                }
+                let arguments: [SQLiteValue] = [.text(sessionId), .integer(Int64(session.messageIds.count))]
+                try connection.cachedStatement(
+                    """
+                    INSERT INTO session_messages (session_id, position, message_id)
+                    SELECT session_id, position + ?2, message_id FROM reverted_links WHERE session_id = ?1
+                    """
+                ).execute(arguments)
+                guard connection.changes > 0 else { return session }
+                // Deleted after the links exist again, so that no body is released on the way.
+                try connection.cachedStatement("DELETE FROM reverted_links WHERE session_id = ?1").execute([.text(sessionId)])
+                try connection.cachedStatement(
+                    "UPDATE sessions SET updated_at = ?2, revert_message_id = NULL, revert_reason = NULL WHERE id = ?1"
+                ).execute([.text(sessionId), .integer(now)])
+                session.messageIds = try StoredRows.messageIds(of: sessionId, connection)
+                session.revert = nil
+                session.updatedAt = now
+                return session
+            }
+        }
+    }
+}

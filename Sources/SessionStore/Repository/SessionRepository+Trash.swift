@@ -1,0 +1,73 @@
+import Foundation
+import SessionStoreSQLite
+
+extension SessionRepository {
+    /// Puts the session in the trash: it stays stored, whole, but every other method treats it as unknown until
+    /// ``restoreSession(workspaceId:sessionId:)`` brings it back. Returns false when the workspace has no such
+    /// live session. Nothing in the trash is ever deleted but by ``emptyTrash(workspaceId:olderThan:)``.
+    public func trashSession(workspaceId: String, sessionId: String) async throws -> Bool {
+        try await logged("trashSession", workspaceId: workspaceId, sessionId: sessionId) {
+            try limits.checkIdentifier(workspaceId, "workspaceId")
+            try limits.checkIdentifier(sessionId, "sessionId")
+            let now = configuration.now()
+            return try await database.write { connection in
+                try connection.execute(
+                    "UPDATE sessions SET trashed_at = ?3 WHERE id = ?1 AND workspace_id = ?2 AND trashed_at IS NULL",
+                    [.text(sessionId), .text(workspaceId), .integer(now)])
+                return connection.changes > 0
+            }
+        }
+    }
+
+    /// Takes the session out of the trash, as it was when it was trashed; nil when the workspace has no such
+    /// session in the trash.
+    public func restoreSession(workspaceId: String, sessionId: String) async throws -> Session? {
+        try await logged("restoreSession", workspaceId: workspaceId, sessionId: sessionId) {
+            try limits.checkIdentifier(workspaceId, "workspaceId")
+            try limits.checkIdentifier(sessionId, "sessionId")
+            return try await database.write { connection in
+                try connection.execute(
+                    "UPDATE sessions SET trashed_at = NULL WHERE id = ?1 AND workspace_id = ?2 AND trashed_at IS NOT NULL",
+                    [.text(sessionId), .text(workspaceId)])
+                guard connection.changes > 0 else { return nil }
+                return try StoredRows.session(sessionId, workspaceId: workspaceId, connection)
+            }
+        }
+    }
+
+    /// The workspace's sessions in the trash, most recently trashed first (ties: the later id first).
+    public func listTrash(workspaceId: String) async throws -> [TrashedSession] {
+        try await logged("listTrash", workspaceId: workspaceId) {
+            try limits.checkIdentifier(workspaceId, "workspaceId")
+            return try await database.read { connection in
+                try connection.cachedStatement(
+                    """
+                    SELECT \(StoredRows.sessionColumns), trashed_at FROM sessions
+                    WHERE workspace_id = ?1 AND trashed_at IS NOT NULL ORDER BY trashed_at DESC, id DESC
+                    """
+                ).map([.text(workspaceId)]) { row in
+                    (StoredRows.session(row), row.int64(13))
+                }.map { session, trashedAt in
+                    var session = session
+                    session.messageIds = try StoredRows.messageIds(of: session.id, connection)
+                    return TrashedSession(session: session, trashedAt: trashedAt)
+                }
+            }
+        }
+    }
+
+    /// Deletes for good, as ``deleteSession(workspaceId:sessionId:)`` does, every session of the workspace that
+    /// was put in the trash before `date`; returns how many.
+    public func emptyTrash(workspaceId: String, olderThan date: Date) async throws -> Int {
+        try await logged("emptyTrash", workspaceId: workspaceId) {
+            try limits.checkIdentifier(workspaceId, "workspaceId")
+            let cutoff = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+            return try await database.write { connection in
+                try connection.execute(
+                    "DELETE FROM sessions WHERE workspace_id = ?1 AND trashed_at IS NOT NULL AND trashed_at < ?2",
+                    [.text(workspaceId), .integer(cutoff)])
+                return connection.changes
+            }
+        }
+    }
+}

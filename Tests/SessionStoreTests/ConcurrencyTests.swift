@@ -24,9 +24,10 @@ import TestSupport
         @Sendable func mixedOperations(_ task: Int) async throws -> Tally {
             var tally = Tally()
             var mine: [Session] = []
+            var trashed: [Session] = []
             var generator = SystemRandomNumberGenerator()
             for step in 0..<500 {
-                let operation = mine.isEmpty ? 0 : Int.random(in: 0..<10, using: &generator)
+                let operation = mine.isEmpty ? 0 : Int.random(in: 0..<15, using: &generator)
                 switch operation {
                 case 0:
                     mine.append(try await repository.createSession(workspaceId: workspace, title: "t\(task)-\(step)"))
@@ -55,11 +56,45 @@ import TestSupport
                             $0.content = ($0.content ?? "") + "!"
                         }
                     }
+                case 9:
+                    let session = mine.randomElement(using: &generator)!
+                    if let cut = try await repository.getSession(workspaceId: workspace, sessionId: session.id)!.messageIds.randomElement() {
+                        mine.append(try await repository.forkSession(workspaceId: workspace, sessionId: session.id, messageId: cut))
+                        tally.sessions += 1
+                    }
+                case 10:
+                    _ = try await repository.unrevert(workspaceId: workspace, sessionId: mine.randomElement(using: &generator)!.id)
+                case 11:
+                    if let session = trashed.popLast() {
+                        #expect(try await repository.restoreSession(workspaceId: workspace, sessionId: session.id)?.id == session.id)
+                        mine.append(session)
+                        tally.sessions += 1
+                    } else {
+                        let index = Int.random(in: mine.indices, using: &generator)
+                        #expect(try await repository.trashSession(workspaceId: workspace, sessionId: mine[index].id))
+                        trashed.append(mine.remove(at: index))
+                        tally.sessions -= 1
+                    }
+                case 12:
+                    let session = mine.randomElement(using: &generator)!
+                    let request = NewMessage(id: "retry-\(task)-\(step)", role: .user, content: "once", usage: Usage(inputTokens: 1))
+                    let first = try await repository.addMessage(workspaceId: workspace, sessionId: session.id, message: request)
+                    #expect(try await repository.addMessage(workspaceId: workspace, sessionId: session.id, message: request) == first)
+                case 13:
+                    let session = mine.randomElement(using: &generator)!
+                    #expect(try await repository.getSessionTree(workspaceId: workspace, sessionId: session.id) != nil)
+                    #expect(try await repository.getSessionUsage(workspaceId: workspace, sessionId: session.id) != nil)
                 default:
                     let session = mine.randomElement(using: &generator)!
                     let stored = try await repository.getSession(workspaceId: workspace, sessionId: session.id)
                     #expect(stored?.id == session.id)
                 }
+            }
+            // Back from the trash, so that every link is counted below.
+            for session in trashed {
+                #expect(try await repository.restoreSession(workspaceId: workspace, sessionId: session.id) != nil)
+                mine.append(session)
+                tally.sessions += 1
             }
             // What this task's sessions show, read back through the API.
             for session in mine {

@@ -204,4 +204,63 @@ import TestSupport
         #expect(try Migrator().status(of: connection).isUpToDate)
         #expect(try connection.prepare("PRAGMA foreign_keys").first { $0.int64(0) } == 1)
     }
+
+    @Test func version2UpgradesAPopulatedVersion1StoreInPlace() async throws {
+        // The legacy sample imported by this build, then copied into a store that has schema version 1 only.
+        let current = directory.file("current.sqlite")
+        let importer = try await SessionRepository(path: current)
+        _ = try await LegacyImporter().run(directory: Paths.fixtures.appendingPathComponent("legacy-sample").path, into: importer)
+        var answers: [String: [SessionMessage]] = [:]
+        var sessions: [Session] = []
+        for workspace in try await importer.listWorkspaces() {
+            for session in try await importer.listSessions(workspaceId: workspace.workspaceId) {
+                sessions.append(session)
+                answers[session.id] = try await importer.getSessionMessages(workspaceId: workspace.workspaceId, sessionId: session.id)
+            }
+        }
+        await importer.close()
+        #expect(sessions.count == 10)
+
+        let path = directory.file("v1.sqlite")
+        let connection = try Connection(location: .file(path), options: Configuration().connectionOptions)
+        try Migrator(migrations: [Migration.bundled[0]]).migrate(connection)
+        try connection.execute("ATTACH DATABASE ?1 AS current", [.text(current)])
+        try connection.executeScript("""
+            INSERT INTO sessions SELECT id, workspace_id, title, NULL, created_at, updated_at, model_provider_id, model_id,
+                agent, revert_message_id, revert_reason FROM current.sessions;
+            UPDATE sessions SET parent_id = (SELECT c.parent_id FROM current.sessions c WHERE c.id = sessions.id);
+            INSERT INTO messages SELECT id, workspace_id, session_id, role, content, parts, tool_calls, tool_call_id, status,
+                created_at, updated_at FROM current.messages;
+            INSERT INTO session_messages SELECT * FROM current.session_messages;
+            """)
+        try connection.execute("DETACH DATABASE current")
+        #expect(try Migrator().status(of: connection).pending.map(\.version) == [2])
+        let before = try rows(connection)
+        connection.close()
+
+        let upgraded = try await SessionRepository(path: path)
+        #expect(try await upgraded.check().isEmpty)
+        for session in sessions {
+            #expect(try await upgraded.getSession(workspaceId: session.workspaceId, sessionId: session.id) == session)
+            #expect(try await upgraded.getSessionMessages(workspaceId: session.workspaceId, sessionId: session.id) == answers[session.id])
+        }
+        await upgraded.close()
+        // Every row of version 1 is there, column for column; the new columns are empty.
+        let after = try Connection(location: .file(path), options: ConnectionOptions(access: .readOnly))
+        #expect(try Migrator().status(of: after).isUpToDate)
+        let v1Columns = """
+            SELECT 'sessions: ' || id || '|' || workspace_id || '|' || quote(title) || '|' || quote(parent_id) || '|' ||
+                created_at || '|' || updated_at FROM sessions
+            UNION ALL SELECT 'messages: ' || id || '|' || quote(content) || '|' || quote(parts) || '|' || updated_at FROM messages
+            UNION ALL SELECT 'links: ' || session_id || '|' || position || '|' || message_id FROM session_messages
+            ORDER BY 1
+            """
+        let beforeConnection = try Connection(location: .file(current), options: ConnectionOptions(access: .readOnly))
+        #expect(try after.prepare(v1Columns).map { $0.string(0) } == beforeConnection.prepare(v1Columns).map { $0.string(0) })
+        #expect(try after.prepare(
+            "SELECT count(*) FROM sessions WHERE forked_from_session_id IS NOT NULL OR trashed_at IS NOT NULL"
+        ).first { $0.int64(0) } == 0)
+        #expect(try after.prepare("SELECT count(*) FROM messages WHERE input_tokens IS NOT NULL").first { $0.int64(0) } == 0)
+        #expect(!before.isEmpty)
+    }
 }

@@ -14,30 +14,9 @@ import Testing
             workspaceId: theirs, sessionId: foreign.id, message: Fixtures.text(.user, "secret"))
         let own = try await repository.createSession(workspaceId: mine)
 
-        #expect(try await repository.getSession(workspaceId: mine, sessionId: foreign.id) == nil)
-        #expect(try await repository.listSessions(workspaceId: mine).map(\.id) == [own.id])
-        #expect(try await repository.getSessionMessages(workspaceId: mine, sessionId: foreign.id) == [])
-        #expect(try await repository.updateSession(workspaceId: mine, sessionId: foreign.id) { $0.title = "mine now" } == nil)
-        #expect(try await repository.updateMessage(workspaceId: mine, messageId: foreignMessage.id) { $0.content = "x" } == nil)
-        #expect(try await repository.deleteSession(workspaceId: mine, sessionId: foreign.id) == false)
-        await #expect(throws: SessionStoreError.sessionNotFound(workspaceId: mine, sessionId: foreign.id)) {
-            try await repository.forkSession(workspaceId: mine, sessionId: foreign.id)
-        }
-        await #expect(throws: SessionStoreError.sessionNotFound(workspaceId: mine, sessionId: foreign.id)) {
-            try await repository.revert(workspaceId: mine, sessionId: foreign.id)
-        }
-        await #expect(throws: SessionStoreError.sessionNotFound(workspaceId: mine, sessionId: foreign.id)) {
-            try await repository.addMessage(workspaceId: mine, sessionId: foreign.id, message: Fixtures.text(.user, "x"))
-        }
-        await #expect(throws: SessionStoreError.parentNotFound(workspaceId: mine, parentId: foreign.id)) {
-            try await repository.createSession(workspaceId: mine, parentId: foreign.id)
-        }
-        await #expect(throws: SessionStoreError.parentNotFound(workspaceId: mine, parentId: foreign.id)) {
-            try await repository.updateSession(workspaceId: mine, sessionId: own.id) { [id = foreign.id] in $0.parentId = id }
-        }
-        await #expect(throws: SessionStoreError.messageNotInSession(sessionId: own.id, messageId: foreignMessage.id)) {
-            try await repository.revert(workspaceId: mine, sessionId: own.id, messageId: foreignMessage.id)
-        }
+        try await expectUnknown(repository, workspaceId: mine, sessionId: foreign.id, messageId: foreignMessage.id, liveSessionId: own.id)
+        #expect(try await repository.restoreSession(workspaceId: mine, sessionId: foreign.id) == nil)
+        #expect(try await repository.listTrash(workspaceId: mine).isEmpty)
         #expect(try await repository.getActiveSessionCount(workspaceId: mine) == 1)
 
         // The other workspace saw none of it.

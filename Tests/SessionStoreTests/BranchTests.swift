@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+import TestSupport
+
+@testable import SessionStore
+
+/// Forks cut at a message, their fork points, and the tree they make.
+@Suite struct BranchTests {
+    let workspace = "ws-1"
+    let repository: SessionRepository
+
+    init() async throws {
+        repository = try await Fixtures.inMemory()
+    }
+
+    func conversation(_ count: Int) async throws -> (Session, [SessionMessage]) {
+        let session = try await repository.createSession(workspaceId: workspace, title: "Fix login")
+        var messages: [SessionMessage] = []
+        for index in 0..<count {
+            messages.append(try await repository.addMessage(
+                workspaceId: workspace, sessionId: session.id, message: Fixtures.text(.user, "m\(index)")))
+        }
+        return (try await repository.getSession(workspaceId: workspace, sessionId: session.id)!, messages)
+    }
+
+    @Test(arguments: [0, 2, 4])
+    func aForkAtAMessageShowsTheOriginalsMessagesUpToIt(cut: Int) async throws {
+        let (original, bodies) = try await conversation(5)
+        let fork = try await repository.forkSession(workspaceId: workspace, sessionId: original.id, messageId: bodies[cut].id)
+        let expected = bodies.prefix(cut + 1).map(\.id)
+        #expect(fork.messageIds == expected)
+        #expect(try await repository.getSessionMessages(workspaceId: workspace, sessionId: fork.id).map(\.id) == expected)
+        #expect(fork.forkedFrom == ForkPoint(sessionId: original.id, messageId: bodies[cut].id))
+        #expect(try await repository.getSession(workspaceId: workspace, sessionId: fork.id) == fork)
+        // The original is untouched, and the fork goes on on its own.
+        #expect(try await repository.getSession(workspaceId: workspace, sessionId: original.id)?.messageIds == bodies.map(\.id))
+        _ = try await repository.addMessage(workspaceId: workspace, sessionId: fork.id, message: Fixtures.text(.assistant, "other path"))
+        #expect(try await repository.getSession(workspaceId: workspace, sessionId: original.id)?.messageIds == bodies.map(\.id))
+    }
+
+    @Test func aForkAtAMessageTheSessionDoesNotShowCreatesNothing() async throws {
+        let (original, _) = try await conversation(2)
+        let (other, elsewhere) = try await conversation(1)
+        await #expect(throws: SessionStoreError.messageNotInSession(sessionId: original.id, messageId: elsewhere[0].id)) {
+            try await repository.forkSession(workspaceId: workspace, sessionId: original.id, messageId: elsewhere[0].id)
+        }
+        #expect(Set(try await repository.listSessions(workspaceId: workspace).map(\.id)) == [original.id, other.id])
+    }
+
+    @Test func forkPointsOfAForkOfAForkAndOfAnEmptySession() async throws {
+        let (original, bodies) = try await conversation(3)
+        let first = try await repository.forkSession(workspaceId: workspace, sessionId: original.id, messageId: bodies[1].id)
+        let second = try await repository.forkSession(workspaceId: workspace, sessionId: first.id)
+        #expect(second.forkedFrom == ForkPoint(sessionId: first.id, messageId: bodies[1].id))
+        #expect(second.parentId == original.id, "the parent keeps the old store's rule")
+        let (empty, _) = try await conversation(0)
+        #expect(try await repository.forkSession(workspaceId: workspace, sessionId: empty.id).forkedFrom
+            == ForkPoint(sessionId: empty.id, messageId: nil))
+        #expect(original.forkedFrom == nil)
+    }
+
+    @Test func theTreeIsTheSameFromAnyOfItsSessionsAndOrdersChildrenByCreation() async throws {
+        let (root, bodies) = try await conversation(3)
+        let a = try await repository.forkSession(workspaceId: workspace, sessionId: root.id, messageId: bodies[0].id)
+        let b = try await repository.forkSession(workspaceId: workspace, sessionId: root.id)
+        let aa = try await repository.forkSession(workspaceId: workspace, sessionId: a.id)
+        _ = try await repository.addMessage(workspaceId: workspace, sessionId: aa.id, message: Fixtures.text(.user, "more"))
+        let (unrelated, _) = try await conversation(1)
+
+        let tree = try #require(try await repository.getSessionTree(workspaceId: workspace, sessionId: root.id))
+        #expect(tree.id == root.id && tree.forkedFrom == nil && tree.messageCount == 3)
+        #expect(tree.children.map(\.id) == [a.id, b.id])
+        #expect(tree.children[0].children.map(\.id) == [aa.id])
+        #expect(tree.children[0].children[0].messageCount == 2)
+        #expect(tree.children[0].children[0].forkedFrom == ForkPoint(sessionId: a.id, messageId: bodies[0].id))
+        for member in [a, b, aa] {
+            #expect(try await repository.getSessionTree(workspaceId: workspace, sessionId: member.id) == tree)
+        }
+        let alone = try await repository.getSessionTree(workspaceId: workspace, sessionId: unrelated.id)
+        #expect(alone?.id == unrelated.id && alone?.children == [])
+    }
+
+    @Test func aForkOutlivesItsOriginalWithItsMessagesAndForkPoint() async throws {
+        let (original, bodies) = try await conversation(3)
+        let fork = try await repository.forkSession(workspaceId: workspace, sessionId: original.id, messageId: bodies[1].id)
+        #expect(try await repository.deleteSession(workspaceId: workspace, sessionId: original.id))
+        let kept = try #require(try await repository.getSession(workspaceId: workspace, sessionId: fork.id))
+        #expect(kept.forkedFrom == ForkPoint(sessionId: original.id, messageId: bodies[1].id))
+        #expect(try await repository.getSessionMessages(workspaceId: workspace, sessionId: fork.id).map(\.content) == ["m0", "m1"])
+        // With its original gone, the fork is the root of its own tree.
+        #expect(try await repository.getSessionTree(workspaceId: workspace, sessionId: fork.id)?.id == fork.id)
+    }
+}

@@ -26,6 +26,7 @@ struct ListCommand: AsyncParsableCommand {
     struct WorkspaceRow: Encodable {
         let workspaceId: String
         let sessions: Int
+        let trashedSessions: Int
         let messages: Int
         let lastActivity: Date
     }
@@ -61,11 +62,15 @@ struct ListCommand: AsyncParsableCommand {
 
     private func listWorkspaces(_ repository: SessionRepository) async throws {
         let rows = try await repository.listWorkspaces().map {
-            WorkspaceRow(workspaceId: $0.workspaceId, sessions: $0.sessions, messages: $0.messages, lastActivity: Terminal.date($0.lastActivity))
+            WorkspaceRow(
+                workspaceId: $0.workspaceId, sessions: $0.sessions, trashedSessions: $0.trashedSessions, messages: $0.messages,
+                lastActivity: Terminal.date($0.lastActivity))
         }
         if json.enabled { return try Terminal.printJSON(["workspaces": rows]) }
-        var table = Table(["workspaceId", "sessions", "messages", "lastActivity"], widths: [40, nil, nil, nil])
-        rows.forEach { table.append([$0.workspaceId, "\($0.sessions)", "\($0.messages)", Terminal.time($0.lastActivity)]) }
+        var table = Table(["workspaceId", "sessions", "trashedSessions", "messages", "lastActivity"], widths: [40, nil, nil, nil, nil])
+        rows.forEach {
+            table.append([$0.workspaceId, "\($0.sessions)", "\($0.trashedSessions)", "\($0.messages)", Terminal.time($0.lastActivity)])
+        }
         table.lines.forEach { Terminal.print($0) }
     }
 

@@ -100,10 +100,22 @@ enum Terminal {
     /// Runs `body` with a read-only repository on the existing database at `path`, and closes it whatever
     /// happens. The verbs that use it only read: they never migrate a database behind the operator's back.
     static func withReadOnlyRepository<T>(_ path: String, _ body: (SessionRepository) async throws -> T) async throws -> T {
+        try await withRepository(path, Configuration(access: .readOnly), body)
+    }
+
+    /// Runs `body` with a repository that may write on the existing database at `path`, which must not need
+    /// migrating (only `migrate` and `import` do that), and closes it whatever happens.
+    static func withWritableRepository<T>(_ path: String, _ body: (SessionRepository) async throws -> T) async throws -> T {
+        try await withRepository(path, Configuration(migration: .refuse), body)
+    }
+
+    private static func withRepository<T>(
+        _ path: String, _ configuration: Configuration, _ body: (SessionRepository) async throws -> T
+    ) async throws -> T {
         try requireDatabase(path)
         let repository: SessionRepository
         do {
-            repository = try await SessionRepository(path: path, configuration: Configuration(access: .readOnly))
+            repository = try await SessionRepository(path: path, configuration: configuration)
         } catch SessionStoreError.migrationRequired(let pending) {
             throw ToolError(
                 "\(path) needs `session-store migrate` first (pending: \(pending.joined(separator: ", ")))", code: "migrationRequired")

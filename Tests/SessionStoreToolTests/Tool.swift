@@ -141,4 +141,5 @@ enum Listing {
 struct ExportOutput: Decodable {
     let workspaces: [LegacyExporter.Written]
     let skipped: [LegacyExporter.Skipped]
+    let notes: [String]
 }

@@ -7,7 +7,8 @@ import SessionStoreSQLite
 /// Every file is written atomically (a temporary file, fsync, rename), so a crash leaves either the old file or
 /// the new one. Inside `DIR` the exporter never follows a symbolic link: a workspace folder or `sessions.json`
 /// that is one is skipped and reported, as is a workspace id that cannot be a folder name; the other workspaces
-/// are written. Nothing is written when a file exists and `force` is off.
+/// are written. Nothing is written when a file exists and `force` is off. What the old store cannot express is
+/// left out and said in the report's notes: sessions in the trash (unless `includeTrash`) and reverted tails.
 public struct LegacyExporter: Sendable {
     /// Why an export refused to start or failed to write.
     public enum Failure: Error, Sendable, Hashable, CustomStringConvertible {
@@ -53,14 +54,19 @@ public struct LegacyExporter: Sendable {
         public let workspaces: [Written]
         /// The workspaces left out; the export is complete only when there are none.
         public let skipped: [Skipped]
+        /// What was left out of the workspaces written because the old store cannot express it, one sentence each.
+        public let notes: [String]
     }
 
     /// Overwrite existing `sessions.json` files.
     public var force: Bool
+    /// Export the sessions in the trash too, as ordinary sessions.
+    public var includeTrash: Bool
 
-    /// An exporter; `force` allows overwriting existing files.
-    public init(force: Bool = false) {
+    /// An exporter; `force` allows overwriting existing files, `includeTrash` exports trashed sessions.
+    public init(force: Bool = false, includeTrash: Bool = false) {
         self.force = force
+        self.includeTrash = includeTrash
     }
 
     /// Exports every workspace of `repository` into `directory`, which is created when missing.
@@ -68,8 +74,10 @@ public struct LegacyExporter: Sendable {
     /// - Throws: ``Failure/fileExists(_:)`` before writing anything when a file exists and `force` is off,
     ///   ``Failure/writeFailed(path:reason:)`` when the file system refuses a write, or `SQLiteError`.
     public func run(directory: String, from repository: SessionRepository) async throws -> Report {
-        let workspaceIds = try await repository.database.read { connection in
-            try connection.cachedStatement("SELECT DISTINCT workspace_id FROM sessions ORDER BY workspace_id").map { $0.string(0) }
+        let workspaceIds = try await repository.database.read { [includeTrash] connection in
+            try connection.cachedStatement(
+                "SELECT DISTINCT workspace_id FROM sessions WHERE trashed_at IS NULL OR ?1 ORDER BY workspace_id"
+            ).map([.integer(includeTrash ? 1 : 0)]) { $0.string(0) }
         }
         var skipped: [Skipped] = []
         var targets: [String] = []
@@ -92,8 +100,15 @@ public struct LegacyExporter: Sendable {
 
         let root = try ExportTarget(directory: directory)
         var written: [Written] = []
+        var notes: [String] = []
         for workspaceId in targets {
-            let workspace = try await repository.legacyWorkspace(workspaceId)
+            let (workspace, left) = try await repository.legacyWorkspace(workspaceId, includeTrash: includeTrash)
+            if left.trashedSessions > 0 {
+                notes.append("\(workspaceId): \(left.trashedSessions) sessions in the trash left out (--include-trash exports them)")
+            }
+            if left.revertedMessages > 0 {
+                notes.append("\(workspaceId): \(left.revertedMessages) reverted messages left out (the old store keeps no reverted tail)")
+            }
             do {
                 try root.writeAtomically(try workspace.jsonData(), workspaceId: workspaceId)
             } catch ExportTarget.Refusal.symbolicLink(let path) {
@@ -104,7 +119,7 @@ public struct LegacyExporter: Sendable {
             let file = ((directory as NSString).appendingPathComponent(workspaceId) as NSString).appendingPathComponent("sessions.json")
             written.append(Written(workspaceId: workspaceId, file: file, sessions: workspace.sessions.count, messages: workspace.messages.count))
         }
-        return Report(directory: directory, workspaces: written, skipped: skipped)
+        return Report(directory: directory, workspaces: written, skipped: skipped, notes: notes)
     }
 
     static func isSafeFolderName(_ name: String) -> Bool {
@@ -113,19 +128,43 @@ public struct LegacyExporter: Sendable {
 }
 
 extension SessionRepository {
-    /// The workspace as the old store kept it: every session with its message ids, and every message body.
-    func legacyWorkspace(_ workspaceId: String) async throws -> LegacyWorkspace {
+    /// The workspace as the old store kept it: its live sessions (and trashed ones with `includeTrash`) with their
+    /// message ids, and the bodies they show; with counts of what was left out.
+    func legacyWorkspace(
+        _ workspaceId: String, includeTrash: Bool
+    ) async throws -> (LegacyWorkspace, left: (trashedSessions: Int, revertedMessages: Int)) {
         try await database.read { connection in
             var workspace = LegacyWorkspace()
-            for session in try StoredRows.sessions(workspaceId: workspaceId, connection) {
+            var sessions = try StoredRows.sessions(workspaceId: workspaceId, connection)
+            let trashed = try connection.cachedStatement(
+                "SELECT id FROM sessions WHERE workspace_id = ?1 AND trashed_at IS NOT NULL ORDER BY id"
+            ).map([.text(workspaceId)]) { $0.string(0) }
+            if includeTrash {
+                for id in trashed {
+                    let row = try connection.cachedStatement("SELECT \(StoredRows.sessionColumns) FROM sessions WHERE id = ?1")
+                        .first([.text(id)], StoredRows.session)
+                    if var session = row {
+                        session.messageIds = try StoredRows.messageIds(of: id, connection)
+                        sessions.append(session)
+                    }
+                }
+            }
+            for session in sessions {
                 workspace.sessions[session.id] = session
             }
+            let shown = Set(sessions.flatMap(\.messageIds))
             for message in try connection.cachedStatement(
                 "SELECT \(StoredRows.messageColumns) FROM messages m WHERE m.workspace_id = ?1"
-            ).map([.text(workspaceId)], StoredRows.message) {
+            ).map([.text(workspaceId)], StoredRows.message) where shown.contains(message.id) {
                 workspace.messages[message.id] = message
             }
-            return workspace
+            let reverted = try connection.cachedStatement(
+                """
+                SELECT count(*) FROM reverted_links r JOIN sessions s ON s.id = r.session_id
+                WHERE s.workspace_id = ?1 AND (s.trashed_at IS NULL OR ?2)
+                """
+            ).first([.text(workspaceId), .integer(includeTrash ? 1 : 0)]) { Int($0.int64(0)) } ?? 0
+            return (workspace, (includeTrash ? 0 : trashed.count, reverted))
         }
     }
 }

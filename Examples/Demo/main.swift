@@ -1,8 +1,8 @@
 import Foundation
 import SessionStore
 
-// Shows the store at work with no set-up: a session with a streamed reply, a fork, a revert in the fork, and both
-// conversations.
+// Shows the store at work with no set-up: a session with a streamed reply, a fork cut at the question that takes
+// another path, a revert that can be undone, and both conversations.
 // Pass a file path to keep the database (`swift run session-store-demo demo.sqlite`); by default it is in memory.
 
 let repository: SessionRepository
@@ -23,11 +23,12 @@ let answer = try await repository.addMessage(
     workspaceId: workspace, sessionId: session.id, message: NewMessage(role: .assistant, content: "", status: .streaming))
 try await stream(["The session", " cookie", " expires", " too early."], into: answer.id)
 
-let fork = try await repository.forkSession(workspaceId: workspace, sessionId: session.id)
-_ = try await repository.revert(workspaceId: workspace, sessionId: fork.id, messageId: question.id)
+let fork = try await repository.forkSession(workspaceId: workspace, sessionId: session.id, messageId: question.id)
 _ = try await repository.addMessage(
     workspaceId: workspace, sessionId: fork.id,
     message: NewMessage(role: .assistant, content: "The password hash is compared in the wrong encoding.", status: .completed))
+// The original's answer goes to its reverted tail: `unrevert` would bring it back.
+_ = try await repository.revert(workspaceId: workspace, sessionId: session.id)
 
 try await printConversations()
 await repository.close()
@@ -51,6 +52,9 @@ nonisolated func printConversations() async throws {
             print("\(shown.title ?? "Untitled") [\(shown.id)]")
             for message in try await repository.getSessionMessages(workspaceId: workspace, sessionId: shown.id) {
                 print("  \(message.role.rawValue): \(message.content ?? "")")
+            }
+            if let reverted = shown.revert {
+                print("  (reverted from message \(reverted.messageID) on: unrevert brings it back)")
             }
         }
     }

@@ -10,7 +10,7 @@ struct SessionStoreBench: AsyncParsableCommand {
 
     /// The scenarios, by the name `--only` knows them.
     enum Group: String, CaseIterable {
-        case call, add, stream, read, list, fork, concurrent, `import`, memory
+        case call, add, stream, read, list, fork, branch, concurrent, `import`, memory
     }
 
     @Option(help: "Multiplies every size: 1 is the full run, 0.1 a quick one.")
@@ -67,6 +67,7 @@ struct SessionStoreBench: AsyncParsableCommand {
             if wanted(.read) { rows += try await scenarios.reads() }
             if wanted(.list) { rows += try await scenarios.listSessions() }
             if wanted(.fork) { rows += try await scenarios.forkRevertDelete() }
+            if wanted(.branch) { rows += try await scenarios.branches() }
             if wanted(.concurrent) {
                 rows += try await scenarios.concurrentWriters()
                 rows += try await scenarios.concurrentReaders()

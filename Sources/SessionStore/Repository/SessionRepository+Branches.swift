@@ -21,15 +21,20 @@ extension SessionRepository {
             let now = configuration.now()
             let forkId = ULID.make(now: now)
             return try await database.write { connection in
-                guard let original = try StoredRows.session(sessionId, workspaceId: workspaceId, connection) else {
+                guard let original = try StoredRows.session(sessionId, workspaceId: workspaceId, withMessageIds: messageId == nil, connection)
+                else {
                     throw SessionStoreError.sessionNotFound(workspaceId: workspaceId, sessionId: sessionId)
                 }
                 var inherited = original.messageIds
                 if let messageId {
-                    guard let index = original.messageIds.firstIndex(of: messageId) else {
+                    // Found by the (session, message) index, and only the links up to it read: a fork near the
+                    // start of a long session costs what a fork of a short one does.
+                    guard let position = try connection.cachedStatement(
+                        "SELECT position FROM session_messages WHERE session_id = ?1 AND message_id = ?2"
+                    ).first([.text(sessionId), .text(messageId)], { $0.int64(0) }) else {
                         throw SessionStoreError.messageNotInSession(sessionId: sessionId, messageId: messageId)
                     }
-                    inherited.removeSubrange((index + 1)...)
+                    inherited = try StoredRows.messageIds(of: sessionId, upTo: position, connection)
                 }
                 try StoredRows.discardTail(of: original.id, connection)
                 let title = original.title.flatMap { $0.isEmpty ? nil : "\($0) (fork)" } ?? "Forked Session"

@@ -91,13 +91,25 @@ enum StoredRows {
             .map([.text(sessionId)]) { $0.string(0) }
     }
 
-    /// The live session with its message ids, or nil when the workspace has no such session outside the trash.
-    static func session(_ sessionId: String, workspaceId: String, _ connection: Connection) throws -> Session? {
+    /// The ids of the messages the session shows at positions 1 to `position`, in order.
+    static func messageIds(of sessionId: String, upTo position: Int64, _ connection: Connection) throws -> [String] {
+        try connection.cachedStatement(
+            "SELECT message_id FROM session_messages WHERE session_id = ?1 AND position <= ?2 ORDER BY position"
+        ).map([.text(sessionId), .integer(position)]) { $0.string(0) }
+    }
+
+    /// The live session, with its message ids unless `withMessageIds` is false, or nil when the workspace has no
+    /// such session outside the trash.
+    static func session(
+        _ sessionId: String, workspaceId: String, withMessageIds: Bool = true, _ connection: Connection
+    ) throws -> Session? {
         let found = try connection.cachedStatement(
             "SELECT \(sessionColumns) FROM sessions WHERE id = ?1 AND workspace_id = ?2 AND trashed_at IS NULL"
         ).first([.text(sessionId), .text(workspaceId)]) { session($0) }
         guard var found else { return nil }
-        found.messageIds = try messageIds(of: sessionId, connection)
+        if withMessageIds {
+            found.messageIds = try messageIds(of: sessionId, connection)
+        }
         return found
     }
 

@@ -114,3 +114,21 @@ import TestSupport
         #expect(try Fixtures.count("reverted_links", in: path) == 0)
     }
 }
+
+extension UnrevertTests {
+    @Test func clearingTheRevertMarkerAbandonsTheTail() async throws {
+        let (session, bodies) = try await conversation(3)
+        _ = try await repository.revert(workspaceId: workspace, sessionId: session.id)
+        let cleared = try await repository.updateSession(workspaceId: workspace, sessionId: session.id) { $0.revert = nil }
+        #expect(cleared?.revert == nil)
+        #expect(try Fixtures.count("reverted_links", in: path) == 0)
+        #expect(try Fixtures.count("messages", in: path, where: "id = '\(bodies[2].id)'") == 0)
+        #expect(try await repository.unrevert(workspaceId: workspace, sessionId: session.id).messageIds == bodies.prefix(2).map(\.id))
+        // A marker set by hand, with no revert behind it, is the client's: an append leaves it.
+        let marker = RevertMarker(messageID: bodies[1].id, reason: "by hand")
+        _ = try await repository.updateSession(workspaceId: workspace, sessionId: session.id) { $0.revert = marker }
+        _ = try await repository.addMessage(workspaceId: workspace, sessionId: session.id, message: Fixtures.text(.user, "next"))
+        #expect(try await repository.getSession(workspaceId: workspace, sessionId: session.id)?.revert == marker)
+        #expect(try await repository.check().isEmpty)
+    }
+}

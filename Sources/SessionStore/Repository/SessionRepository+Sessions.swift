@@ -75,6 +75,10 @@ extension SessionRepository {
                     WHERE id = ?1 AND workspace_id = ?2 AND created_at = ?5
                     """,
                     StoredRows.sessionArguments(session))
+                // Clearing the marker abandons the revert it marked: a reverted tail never outlives its marker.
+                if session.revert == nil {
+                    try StoredRows.discardTail(of: sessionId, connection)
+                }
                 return session
             }
         }

@@ -171,7 +171,8 @@ enum StoredRows {
 
 extension StoredRows {
     /// Discards the session's reverted tail, if it has one, and the revert marker that names it: bodies that no
-    /// session links any more go with it.
+    /// session links any more go with it. A tail exists only while the marker is set (revert sets it, unrevert and
+    /// this clear both, and so does an update that clears the marker).
     static func discardTail(of sessionId: String, _ connection: Connection) throws {
         try connection.cachedStatement("DELETE FROM reverted_links WHERE session_id = ?1").execute([.text(sessionId)])
         guard connection.changes > 0 else { return }

@@ -14,13 +14,7 @@ import TestSupport
     }
 
     func conversation(_ count: Int) async throws -> (Session, [SessionMessage]) {
-        let session = try await repository.createSession(workspaceId: workspace, title: "Fix login")
-        var messages: [SessionMessage] = []
-        for index in 0..<count {
-            messages.append(try await repository.addMessage(
-                workspaceId: workspace, sessionId: session.id, message: Fixtures.text(.user, "m\(index)")))
-        }
-        return (try await repository.getSession(workspaceId: workspace, sessionId: session.id)!, messages)
+        try await Fixtures.conversation(count, in: repository, workspace: workspace)
     }
 
     @Test(arguments: [0, 2, 4])

@@ -39,4 +39,16 @@ enum Fixtures {
     static func text(_ role: SessionMessage.Role, _ content: String) -> NewMessage {
         NewMessage(role: role, content: content)
     }
+
+    /// A session titled "Fix login" showing `count` user messages "m0", "m1"…, read back as stored.
+    static func conversation(
+        _ count: Int, in repository: SessionRepository, workspace: String
+    ) async throws -> (Session, [SessionMessage]) {
+        let session = try await repository.createSession(workspaceId: workspace, title: "Fix login")
+        var messages: [SessionMessage] = []
+        for index in 0..<count {
+            messages.append(try await repository.addMessage(workspaceId: workspace, sessionId: session.id, message: text(.user, "m\(index)")))
+        }
+        return (try await repository.getSession(workspaceId: workspace, sessionId: session.id) ?? session, messages)
+    }
 }

@@ -27,18 +27,6 @@ final class ExportTarget {
         close(descriptor)
     }
 
-    /// Whether a symbolic link is at `path` (not followed).
-    static func isSymbolicLink(_ path: String) -> Bool {
-        var status = stat()
-        return lstat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFLNK
-    }
-
-    /// Whether anything, a dangling link included, is at `path`.
-    static func exists(_ path: String) -> Bool {
-        var status = stat()
-        return lstat(path, &status) == 0
-    }
-
     /// Writes `data` as `<workspaceId>/sessions.json`: to a temporary file made with `O_EXCL | O_NOFOLLOW`,
     /// flushed to disk, renamed over the old file, and the folder flushed, so that the file is never seen half
     /// written.
@@ -52,7 +40,7 @@ final class ExportTarget {
         }
         let folder = openat(descriptor, workspaceId, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         guard folder >= 0 else {
-            if errno == ELOOP || errno == ENOTDIR, Self.isSymbolicLink(folderPath) { throw Refusal.symbolicLink(folderPath) }
+            if errno == ELOOP || errno == ENOTDIR, LegacyFileReader.entryType(folderPath) == .symbolicLink { throw Refusal.symbolicLink(folderPath) }
             throw failure(folderPath)
         }
         defer { close(folder) }

@@ -22,7 +22,11 @@ enum JSONSyntaxCheck {
 
     /// The first failure in `bytes`; nil when they hold exactly one JSON value.
     static func firstFailure(in bytes: some Collection<UInt8>) -> Failure? {
-        let bytes = Array(bytes)
+        // Scanned in place: a legacy file can be a gigabyte, and a copy would double what an import holds.
+        bytes.withContiguousStorageIfAvailable(scan) ?? Array(bytes).withUnsafeBufferPointer(scan)
+    }
+
+    private static func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> Failure? {
         var containers: [UInt8] = []
         var expected = Expected.value
         var index = 0
@@ -83,7 +87,7 @@ enum JSONSyntaxCheck {
     }
 
     /// A string, number or literal starting at `index`, passed over.
-    private static func scalar(_ bytes: [UInt8], _ index: inout Int) -> Failure? {
+    private static func scalar(_ bytes: UnsafeBufferPointer<UInt8>, _ index: inout Int) -> Failure? {
         switch bytes[index] {
         case UInt8(ascii: "\""): return string(bytes, &index)
         case UInt8(ascii: "t"): return literal("true", bytes, &index)
@@ -94,7 +98,7 @@ enum JSONSyntaxCheck {
         }
     }
 
-    private static func string(_ bytes: [UInt8], _ index: inout Int) -> Failure? {
+    private static func string(_ bytes: UnsafeBufferPointer<UInt8>, _ index: inout Int) -> Failure? {
         index += 1
         while index < bytes.count {
             switch bytes[index] {
@@ -123,7 +127,7 @@ enum JSONSyntaxCheck {
         return .unfinished
     }
 
-    private static func number(_ bytes: [UInt8], _ index: inout Int) -> Failure? {
+    private static func number(_ bytes: UnsafeBufferPointer<UInt8>, _ index: inout Int) -> Failure? {
         func digits() -> Int {
             let start = index
             while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
@@ -148,7 +152,7 @@ enum JSONSyntaxCheck {
         return nil
     }
 
-    private static func literal(_ text: String, _ bytes: [UInt8], _ index: inout Int) -> Failure? {
+    private static func literal(_ text: String, _ bytes: UnsafeBufferPointer<UInt8>, _ index: inout Int) -> Failure? {
         for expected in text.utf8 {
             guard index < bytes.count else { return .unfinished }
             guard bytes[index] == expected else { return .unexpectedByte(offset: index) }

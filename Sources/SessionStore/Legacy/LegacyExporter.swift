@@ -88,11 +88,11 @@ public struct LegacyExporter: Sendable {
             }
             let folder = (directory as NSString).appendingPathComponent(workspaceId)
             let file = (folder as NSString).appendingPathComponent("sessions.json")
-            if let link = [folder, file].first(where: { ExportTarget.isSymbolicLink($0) }) {
+            if let link = [folder, file].first(where: { LegacyFileReader.entryType($0) == .symbolicLink }) {
                 skipped.append(Skipped(workspaceId: workspaceId, reason: "\(link) is a symbolic link, which export never writes through"))
                 continue
             }
-            if !force, ExportTarget.exists(file) {
+            if !force, LegacyFileReader.entryType(file) != .missing {
                 throw Failure.fileExists(file)
             }
             targets.append(workspaceId)
@@ -136,18 +136,9 @@ extension SessionRepository {
         try await database.read { connection in
             var workspace = LegacyWorkspace()
             var sessions = try StoredRows.sessions(workspaceId: workspaceId, connection)
-            let trashed = try connection.cachedStatement(
-                "SELECT id FROM sessions WHERE workspace_id = ?1 AND trashed_at IS NOT NULL ORDER BY id"
-            ).map([.text(workspaceId)]) { $0.string(0) }
+            let trashed = try StoredRows.trashedSessions(workspaceId: workspaceId, connection)
             if includeTrash {
-                for id in trashed {
-                    let row = try connection.cachedStatement("SELECT \(StoredRows.sessionColumns) FROM sessions WHERE id = ?1")
-                        .first([.text(id)], StoredRows.session)
-                    if var session = row {
-                        session.messageIds = try StoredRows.messageIds(of: id, connection)
-                        sessions.append(session)
-                    }
-                }
+                sessions += trashed.map(\.session)
             }
             for session in sessions {
                 workspace.sessions[session.id] = session

@@ -11,7 +11,7 @@ enum LegacyFileReader {
         case directory, symbolicLink, other, missing
     }
 
-    /// What is at `path`, without following a link.
+    /// What is at `path`, without following a link: what import reads and export writes are both judged by it.
     static func entryType(_ path: String) -> EntryType {
         var status = stat()
         guard lstat(path, &status) == 0 else { return .missing }

@@ -39,20 +39,7 @@ extension SessionRepository {
     public func listTrash(workspaceId: String) async throws -> [TrashedSession] {
         try await logged("listTrash", workspaceId: workspaceId) {
             try limits.checkIdentifier(workspaceId, "workspaceId")
-            return try await database.read { connection in
-                try connection.cachedStatement(
-                    """
-                    SELECT \(StoredRows.sessionColumns), trashed_at FROM sessions
-                    WHERE workspace_id = ?1 AND trashed_at IS NOT NULL ORDER BY trashed_at DESC, id DESC
-                    """
-                ).map([.text(workspaceId)]) { row in
-                    (StoredRows.session(row), row.int64(13))
-                }.map { session, trashedAt in
-                    var session = session
-                    session.messageIds = try StoredRows.messageIds(of: session.id, connection)
-                    return TrashedSession(session: session, trashedAt: trashedAt)
-                }
-            }
+            return try await database.read { try StoredRows.trashedSessions(workspaceId: workspaceId, $0) }
         }
     }
 

@@ -145,6 +145,23 @@ enum StoredRows {
         }
     }
 
+    /// The workspace's sessions in the trash with their message ids, most recently trashed first (ties: the later
+    /// id first).
+    static func trashedSessions(workspaceId: String, _ connection: Connection) throws -> [TrashedSession] {
+        try connection.cachedStatement(
+            """
+            SELECT \(sessionColumns), trashed_at FROM sessions
+            WHERE workspace_id = ?1 AND trashed_at IS NOT NULL ORDER BY trashed_at DESC, id DESC
+            """
+        ).map([.text(workspaceId)]) { row in
+            TrashedSession(session: session(row), trashedAt: row.int64(13))
+        }.map { trashed in
+            var trashed = trashed
+            trashed.session.messageIds = try messageIds(of: trashed.session.id, connection)
+            return trashed
+        }
+    }
+
     static func checkSession(_ session: Session, limits: Limits) throws(SessionStoreError) {
         try limits.checkLabel(session.title, "title")
         try limits.checkLabel(session.agent, "agent")

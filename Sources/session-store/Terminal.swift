@@ -19,6 +19,13 @@ enum Terminal {
         print(String(decoding: try encoder.encode(value), as: UTF8.self))
     }
 
+    /// Prints `value` as JSON on one line, for output that goes on line by line.
+    static func printJSONLine(_ value: some Encodable) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    }
+
     /// Rewrites the current progress line on a terminal; does nothing elsewhere.
     static func progress(_ line: String) {
         guard showsProgress else { return }

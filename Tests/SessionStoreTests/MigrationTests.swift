@@ -128,10 +128,14 @@ import TestSupport
         #expect(try connection.prepare("SELECT count(*) FROM sqlite_schema WHERE name = 'half'").first { $0.int64(0) } == 0)
     }
 
-    /// Every row of every table of the store, as text.
+    /// Every row of every table of the store, as text: the search indexes as the tables FTS5 keeps them in.
     func rows(_ connection: Connection) throws -> [String] {
         let tables = try connection.prepare(
-            "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'schema_migrations' ORDER BY name"
+            """
+            SELECT name FROM sqlite_schema
+            WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'schema_migrations' AND sql NOT LIKE 'CREATE VIRTUAL %'
+            ORDER BY name
+            """
         ).map { $0.string(0) }
         return try tables.flatMap { table in
             try connection.prepare("SELECT * FROM \(table) ORDER BY 1, 2").map { row in
@@ -234,7 +238,7 @@ import TestSupport
             INSERT INTO session_messages SELECT * FROM current.session_messages;
             """)
         try connection.execute("DETACH DATABASE current")
-        #expect(try Migrator().status(of: connection).pending.map(\.version) == [2])
+        #expect(try Migrator().status(of: connection).pending.map(\.version) == Array(2...Migration.bundled.last!.version))
         let before = try rows(connection)
         connection.close()
 

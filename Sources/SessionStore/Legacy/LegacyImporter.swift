@@ -54,8 +54,9 @@ public struct LegacyImporter: Sendable {
         let folders = try scan(directory, into: &report)
         let now = repository.configuration.now()
         let limits = repository.limits
+        let retention = repository.configuration.changeRetention
         let load: @Sendable (String, String) -> Result<WorkspaceImport, ImportAnomaly> = { [options] workspaceId, file in
-            readWorkspace(workspaceId: workspaceId, file: file, options: options, limits: limits, now: now)
+            readWorkspace(workspaceId: workspaceId, file: file, options: options, limits: limits, retention: retention, now: now)
         }
 
         if options.dryRun {
@@ -87,7 +88,7 @@ public struct LegacyImporter: Sendable {
             case .failure(let anomaly):
                 report.anomalies.append(anomaly)
             case .success(let workspace):
-                let workspaceReport = try await repository.database.write { try workspace.apply($0) }
+                let workspaceReport = try await repository.write { try workspace.apply($0) }
                 messagesImported += workspaceReport.messagesImported
                 report.workspaces.append(workspaceReport)
             }
@@ -137,7 +138,7 @@ extension ImportAnomaly: Error {}
 
 /// Reads and decodes one workspace file, or says why it cannot be used.
 private func readWorkspace(
-    workspaceId: String, file: String, options: LegacyImporter.Options, limits: Limits, now: Int64
+    workspaceId: String, file: String, options: LegacyImporter.Options, limits: Limits, retention: ChangeRetention, now: Int64
 ) -> Result<WorkspaceImport, ImportAnomaly> {
     func unreadable(_ detail: String) -> Result<WorkspaceImport, ImportAnomaly> {
         .failure(ImportAnomaly(kind: .unreadableFile, file: file, detail: detail))
@@ -156,7 +157,7 @@ private func readWorkspace(
         let content = try LegacyFileContent.decode(data)
         return .success(WorkspaceImport(
             workspaceId: workspaceId, file: file, content: content, recoverOrphans: options.recoverOrphans,
-            limits: limits, now: now))
+            limits: limits, retention: retention, now: now))
     } catch {
         return unreadable("\(error.reason); workspace skipped")
     }

@@ -8,6 +8,7 @@ struct WorkspaceImport: Sendable {
     let content: LegacyFileContent
     let recoverOrphans: Bool
     let limits: Limits
+    let retention: ChangeRetention
     let now: Int64
 
     /// The id of the workspace's "Recovered messages" session: the same on every run, so a rerun adds nothing.
@@ -83,6 +84,8 @@ struct WorkspaceImport: Sendable {
             var rootFirst = session
             rootFirst.parentId = nil
             try SessionRepository.insert(rootFirst, connection)
+            try ChangeLog.record(
+                .sessionCreated, workspaceId: workspaceId, sessionId: session.id, at: now, retention: retention, connection)
             report.sessionsImported += 1
         }
         // A body an earlier run imported into this workspace is kept as it is.

@@ -39,9 +39,15 @@ public struct Configuration: Sendable {
     public var logger: Logger
     /// What counts as slow for `logger`.
     public var slowThreshold: Duration
+    /// How much of each workspace's change feed is kept.
+    public var changeRetention: ChangeRetention
+    /// How often a follower of the change feed looks for changes committed by other processes (this process's
+    /// changes reach it at once).
+    public var changePollInterval: Duration
 
     /// The defaults: read-write, migrating on open, 4 readers, 5 s busy timeout, `synchronous=NORMAL`, the default checkpoint policy,
-    /// `secure_delete=FAST`, the default limits, the system clock, no logging, 250 ms as slow.
+    /// `secure_delete=FAST`, the default limits, the system clock, no logging, 250 ms as slow, the default change
+    /// retention, and a 20 ms poll for other processes' changes.
     public init(
         access: ConnectionOptions.Access = .readWrite,
         migration: MigrationPolicy = .migrateOnOpen,
@@ -53,7 +59,9 @@ public struct Configuration: Sendable {
         limits: Limits = Limits(),
         now: @escaping @Sendable () -> Int64 = Configuration.systemMilliseconds,
         logger: Logger = Logger(label: "SessionStore", factory: { _ in SwiftLogNoOpLogHandler() }),
-        slowThreshold: Duration = .milliseconds(250)
+        slowThreshold: Duration = .milliseconds(250),
+        changeRetention: ChangeRetention = ChangeRetention(),
+        changePollInterval: Duration = .milliseconds(20)
     ) {
         self.access = access
         self.migration = migration
@@ -66,6 +74,8 @@ public struct Configuration: Sendable {
         self.now = now
         self.logger = logger
         self.slowThreshold = slowThreshold
+        self.changeRetention = changeRetention
+        self.changePollInterval = changePollInterval
     }
 
     /// The set-up of every connection to a SessionStore database: this configuration's access, busy timeout,

@@ -20,7 +20,7 @@ extension SessionRepository {
             }
             let now = configuration.now()
             let forkId = ULID.make(now: now)
-            return try await database.write { connection in
+            return try await write { connection in
                 guard let original = try StoredRows.session(sessionId, workspaceId: workspaceId, withMessageIds: messageId == nil, connection)
                 else {
                     throw SessionStoreError.sessionNotFound(workspaceId: workspaceId, sessionId: sessionId)
@@ -49,6 +49,7 @@ extension SessionRepository {
                     SELECT ?1, position, message_id FROM session_messages WHERE session_id = ?2 AND position <= ?3
                     """,
                     [.text(fork.id), .text(original.id), .integer(Int64(inherited.count))])
+                try self.record(.sessionForked, workspaceId: workspaceId, sessionId: fork.id, messageId: inherited.last, at: now, connection)
                 return fork
             }
         }

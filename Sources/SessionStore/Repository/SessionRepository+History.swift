@@ -17,7 +17,7 @@ extension SessionRepository {
                 try limits.checkIdentifier(messageId, "messageId")
             }
             let now = configuration.now()
-            return try await database.write { connection in
+            return try await write { connection in
                 guard var session = try StoredRows.session(sessionId, workspaceId: workspaceId, connection) else {
                     throw SessionStoreError.sessionNotFound(workspaceId: workspaceId, sessionId: sessionId)
                 }
@@ -55,6 +55,9 @@ extension SessionRepository {
                 try connection.cachedStatement(
                     "UPDATE sessions SET updated_at = ?2, revert_message_id = ?3, revert_reason = ?4 WHERE id = ?1"
                 ).execute([.text(sessionId), .integer(now), SQLiteValue(session.revert?.messageID), SQLiteValue(session.revert?.reason)])
+                try self.record(
+                    .reverted, workspaceId: workspaceId, sessionId: sessionId,
+                    messageId: removed > 0 ? session.revert?.messageID : nil, at: now, connection)
                 return session
             }
         }
@@ -69,7 +72,7 @@ extension SessionRepository {
             try limits.checkIdentifier(workspaceId, "workspaceId")
             try limits.checkIdentifier(sessionId, "sessionId")
             let now = configuration.now()
-            return try await database.write { connection in
+            return try await write { connection in
                 guard var session = try StoredRows.session(sessionId, workspaceId: workspaceId, connection) else {
                     throw SessionStoreError.sessionNotFound(workspaceId: workspaceId, sessionId: sessionId)
                 }
@@ -86,6 +89,7 @@ extension SessionRepository {
                 try connection.cachedStatement(
                     "UPDATE sessions SET updated_at = ?2, revert_message_id = NULL, revert_reason = NULL WHERE id = ?1"
                 ).execute([.text(sessionId), .integer(now)])
+                try self.record(.unreverted, workspaceId: workspaceId, sessionId: sessionId, at: now, connection)
                 session.messageIds = try StoredRows.messageIds(of: sessionId, connection)
                 session.revert = nil
                 session.updatedAt = now

@@ -44,7 +44,7 @@ extension SessionRepository {
                 parts: message.parts, createdAt: now, updatedAt: now, toolCalls: message.toolCalls,
                 toolCallId: message.toolCallId, status: message.status, usage: message.usage)
             let arguments = try StoredRows.messageArguments(stored, workspaceId: workspaceId, limits: limits)
-            return try await database.write { connection in
+            return try await write { connection in
                 if message.id != nil, let existing = try Self.existingMessage(stored.id, connection) {
                     guard try Self.isRetry(of: existing, stored, workspaceId: workspaceId, connection) else {
                         throw SessionStoreError.messageIdConflict(messageId: stored.id)
@@ -67,6 +67,7 @@ extension SessionRepository {
                     SELECT ?1, coalesce(max(position), 0) + 1, ?2 FROM session_messages WHERE session_id = ?1
                     """,
                     [.text(sessionId), .text(stored.id)])
+                try self.record(.messageAdded, workspaceId: workspaceId, sessionId: sessionId, messageId: stored.id, at: now, connection)
                 return stored
             }
         }
@@ -88,7 +89,7 @@ extension SessionRepository {
             try limits.checkIdentifier(workspaceId, "workspaceId")
             try limits.checkIdentifier(messageId, "messageId")
             let now = configuration.now()
-            return try await database.write { [limits] connection in
+            return try await write { [limits] connection in
                 // A message that only trashed sessions show is as unknown as they are.
                 guard
                     var message = try connection.cachedStatement(
@@ -114,6 +115,7 @@ extension SessionRepository {
                     WHERE id = ?1 AND workspace_id = ?17 AND session_id = ?2 AND role = ?3 AND created_at = ?9
                     """,
                     try StoredRows.messageArguments(message, workspaceId: workspaceId, limits: limits))
+                try self.record(.messageUpdated, workspaceId: workspaceId, sessionId: message.sessionId, messageId: messageId, at: now, connection)
                 return message
             }
         }

@@ -37,9 +37,10 @@ extension SessionRepository {
                 id: ULID.make(now: now), workspaceId: workspaceId, title: title ?? "New Session", parentId: parentId,
                 createdAt: now, updatedAt: now, model: model, agent: agent)
             try StoredRows.checkSession(session, limits: limits)
-            return try await database.write { connection in
+            return try await write { connection in
                 try StoredRows.checkParent(parentId, of: session.id, workspaceId: workspaceId, connection)
                 try Self.insert(session, connection)
+                try self.record(.sessionCreated, workspaceId: workspaceId, sessionId: session.id, at: now, connection)
                 return session
             }
         }
@@ -58,7 +59,7 @@ extension SessionRepository {
             try limits.checkIdentifier(workspaceId, "workspaceId")
             try limits.checkIdentifier(sessionId, "sessionId")
             let now = configuration.now()
-            return try await database.write { [limits] connection in
+            return try await write { [limits] connection in
                 guard var session = try StoredRows.session(sessionId, workspaceId: workspaceId, connection) else { return nil }
                 var changes = SessionChanges(of: session)
                 change(&changes)
@@ -79,6 +80,7 @@ extension SessionRepository {
                 if session.revert == nil {
                     try StoredRows.discardTail(of: sessionId, connection)
                 }
+                try self.record(.sessionUpdated, workspaceId: workspaceId, sessionId: sessionId, at: now, connection)
                 return session
             }
         }
@@ -94,11 +96,14 @@ extension SessionRepository {
         try await logged("deleteSession", workspaceId: workspaceId, sessionId: sessionId) {
             try limits.checkIdentifier(workspaceId, "workspaceId")
             try limits.checkIdentifier(sessionId, "sessionId")
-            return try await database.write { connection in
+            let now = configuration.now()
+            return try await write { connection in
                 try connection.execute(
                     "DELETE FROM sessions WHERE id = ?1 AND workspace_id = ?2 AND trashed_at IS NULL",
                     [.text(sessionId), .text(workspaceId)])
-                return connection.changes > 0
+                guard connection.changes > 0 else { return false }
+                try self.record(.sessionDeleted, workspaceId: workspaceId, sessionId: sessionId, at: now, connection)
+                return true
             }
         }
     }

@@ -10,11 +10,13 @@ extension SessionRepository {
             try limits.checkIdentifier(workspaceId, "workspaceId")
             try limits.checkIdentifier(sessionId, "sessionId")
             let now = configuration.now()
-            return try await database.write { connection in
+            return try await write { connection in
                 try connection.execute(
                     "UPDATE sessions SET trashed_at = ?3 WHERE id = ?1 AND workspace_id = ?2 AND trashed_at IS NULL",
                     [.text(sessionId), .text(workspaceId), .integer(now)])
-                return connection.changes > 0
+                guard connection.changes > 0 else { return false }
+                try self.record(.sessionTrashed, workspaceId: workspaceId, sessionId: sessionId, at: now, connection)
+                return true
             }
         }
     }
@@ -25,11 +27,13 @@ extension SessionRepository {
         try await logged("restoreSession", workspaceId: workspaceId, sessionId: sessionId) {
             try limits.checkIdentifier(workspaceId, "workspaceId")
             try limits.checkIdentifier(sessionId, "sessionId")
-            return try await database.write { connection in
+            let now = configuration.now()
+            return try await write { connection in
                 try connection.execute(
                     "UPDATE sessions SET trashed_at = NULL WHERE id = ?1 AND workspace_id = ?2 AND trashed_at IS NOT NULL",
                     [.text(sessionId), .text(workspaceId)])
                 guard connection.changes > 0 else { return nil }
+                try self.record(.sessionRestored, workspaceId: workspaceId, sessionId: sessionId, at: now, connection)
                 return try StoredRows.session(sessionId, workspaceId: workspaceId, connection)
             }
         }
@@ -49,11 +53,15 @@ extension SessionRepository {
         try await logged("emptyTrash", workspaceId: workspaceId) {
             try limits.checkIdentifier(workspaceId, "workspaceId")
             let cutoff = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
-            return try await database.write { connection in
-                try connection.execute(
-                    "DELETE FROM sessions WHERE workspace_id = ?1 AND trashed_at IS NOT NULL AND trashed_at < ?2",
-                    [.text(workspaceId), .integer(cutoff)])
-                return connection.changes
+            let now = configuration.now()
+            return try await write { connection in
+                let deleted = try connection.cachedStatement(
+                    "DELETE FROM sessions WHERE workspace_id = ?1 AND trashed_at IS NOT NULL AND trashed_at < ?2 RETURNING id"
+                ).map([.text(workspaceId), .integer(cutoff)]) { $0.string(0) }
+                for sessionId in deleted {
+                    try self.record(.sessionDeleted, workspaceId: workspaceId, sessionId: sessionId, at: now, connection)
+                }
+                return deleted.count
             }
         }
     }

@@ -10,6 +10,7 @@ import SessionStoreSQLite
 public final class SessionRepository: Sendable {
     let database: DatabasePool
     let configuration: Configuration
+    let changeNotifier: ChangeNotifier
 
     var limits: Limits { configuration.limits }
 
@@ -48,6 +49,8 @@ public final class SessionRepository: Sendable {
             location: location, options: configuration.connectionOptions, readerCount: configuration.readerCount,
             slowStatements: slowStatements)
         self.configuration = configuration
+        changeNotifier = ChangeNotifier(
+            location: location, options: configuration.connectionOptions, pollInterval: configuration.changePollInterval)
         do {
             try await database.writeWithoutTransaction { connection in
                 let migrator = Migrator()

@@ -30,6 +30,18 @@ public enum SessionStoreError: Error, Sendable, Hashable, CustomStringConvertibl
     case corruptValue(table: String, id: String, reason: String)
     /// The process-wide manager was asked for before it was initialised.
     case managerNotInitialized
+    /// A page was asked for with a limit outside 1…``PageRequest/maximumLimit``.
+    case invalidPageSize(Int)
+    /// A cursor that no list of this kind hands out (cut short, edited, or from another kind of list).
+    case invalidCursor(String)
+    /// A cursor names a message the session no longer shows (reverted or deleted since): start again from the
+    /// first or last page.
+    case staleCursor(String)
+    /// A search query with nothing to search for, or too long to be one.
+    case invalidSearchQuery(reason: String)
+    /// The change feed was asked for changes it no longer keeps: reload, then follow from
+    /// ``SessionRepository/latestChangeSequence(workspaceId:)``. `oldestKept` is the oldest change it still has.
+    case changesTrimmed(oldestKept: Int64)
 
     /// The case's name, such as `"sessionNotFound"`: a stable code for scripts and clients to match on.
     public var code: String {
@@ -47,6 +59,11 @@ public enum SessionStoreError: Error, Sendable, Hashable, CustomStringConvertibl
         case .backupDestinationExists: "backupDestinationExists"
         case .corruptValue: "corruptValue"
         case .managerNotInitialized: "managerNotInitialized"
+        case .invalidPageSize: "invalidPageSize"
+        case .invalidCursor: "invalidCursor"
+        case .staleCursor: "staleCursor"
+        case .invalidSearchQuery: "invalidSearchQuery"
+        case .changesTrimmed: "changesTrimmed"
         }
     }
 
@@ -82,6 +99,16 @@ public enum SessionStoreError: Error, Sendable, Hashable, CustomStringConvertibl
             "\(table) row \(id) holds a value that cannot be read: \(reason)"
         case .managerNotInitialized:
             "the session manager is not initialised: pass a data directory"
+        case .invalidPageSize(let limit):
+            "a page holds 1 to \(PageRequest.maximumLimit) items, not \(limit)"
+        case .invalidCursor:
+            "the cursor was not handed out by this kind of list"
+        case .staleCursor:
+            "the cursor names a message the session no longer shows; start again from the first or last page"
+        case .invalidSearchQuery(let reason):
+            "invalid search query: \(reason)"
+        case .changesTrimmed(let oldestKept):
+            "the change feed no longer keeps changes before \(oldestKept); reload and follow from the latest"
         }
     }
 }

@@ -1,0 +1,126 @@
+import SessionStoreSQLite
+
+extension SessionRepository {
+    /// The messages of the workspace's live sessions whose content or text parts hold every word of `query` (the
+    /// last word may be the start of one), best match first (FTS5's bm25), a page at a time. A message only a
+    /// reverted tail or the trash holds is not found; one that a live session shows is, whatever else holds it.
+    ///
+    /// `query` is words, never FTS5 syntax: quotes, operators and punctuation in it are searched for as text.
+    /// Pages are counted from the best match, so a page read after writes may repeat or skip a hit.
+    ///
+    /// - Throws: ``SessionStoreError/invalidSearchQuery(reason:)`` for a query with no words or over the limits
+    ///   (1,024 bytes, 32 words), ``SessionStoreError/invalidPageSize(_:)`` and
+    ///   ``SessionStoreError/invalidCursor(_:)`` (also for a cursor of another query).
+    public func searchMessages(
+        workspaceId: String, query: String, page: PageRequest = .first(20), marks: SnippetMarks = .markdownBold
+    ) async throws -> Page<MessageSearchHit> {
+        try await logged("searchMessages", workspaceId: workspaceId) {
+            try limits.checkIdentifier(workspaceId, "workspaceId")
+            let query = try SearchQuery(query)
+            try page.checkLimit()
+            let shown = """
+                FROM message_search JOIN messages m ON m.search_rowid = message_search.rowid
+                WHERE message_search MATCH ?1 AND m.workspace_id = ?2
+                  AND EXISTS (SELECT 1 FROM session_messages l JOIN sessions s ON s.id = l.session_id
+                              WHERE l.message_id = m.id AND s.trashed_at IS NULL)
+                """
+            return try await database.read { connection in
+                let arguments: [SQLiteValue] = [.text(query.expression), .text(workspaceId)]
+                let window = try Self.searchWindow(page, query: query) {
+                    try connection.cachedStatement("SELECT count(*) \(shown)").first(arguments) { $0.int64(0) } ?? 0
+                }
+                let sessionIds = try connection.cachedStatement(
+                    """
+                    SELECT l.session_id FROM session_messages l JOIN sessions s ON s.id = l.session_id
+                    WHERE l.message_id = ?1 AND s.trashed_at IS NULL ORDER BY l.session_id
+                    """)
+                let hits = try connection.cachedStatement(
+                    """
+                    SELECT m.id, m.role, m.created_at, snippet(message_search, -1, ?3, ?4, '…', 16) \(shown)
+                    ORDER BY rank LIMIT ?5 OFFSET ?6
+                    """
+                ).map(arguments + [.text(marks.open), .text(marks.close), .integer(window.count), .integer(window.offset)]) { row in
+                    (id: row.string(0), role: row.string(1), createdAt: row.int64(2), snippet: row.string(3))
+                }
+                let items = try hits.map { hit in
+                    guard let role = SessionMessage.Role(rawValue: hit.role) else {
+                        throw SessionStoreError.corruptValue(table: "messages", id: hit.id, reason: "unknown role \(hit.role)")
+                    }
+                    return MessageSearchHit(
+                        messageId: hit.id, role: role, sessionIds: try sessionIds.map([.text(hit.id)]) { $0.string(0) },
+                        snippet: hit.snippet, createdAt: hit.createdAt)
+                }
+                return window.page(of: items, query: query)
+            }
+        }
+    }
+
+    /// The workspace's live sessions whose title holds every word of `query` (the last word may be the start of
+    /// one), best match first, a page at a time; each title comes whole, the matched words between `marks`. The
+    /// same rules as ``searchMessages(workspaceId:query:page:marks:)``.
+    public func searchSessions(
+        workspaceId: String, query: String, page: PageRequest = .first(20), marks: SnippetMarks = .markdownBold
+    ) async throws -> Page<SessionSearchHit> {
+        try await logged("searchSessions", workspaceId: workspaceId) {
+            try limits.checkIdentifier(workspaceId, "workspaceId")
+            let query = try SearchQuery(query)
+            try page.checkLimit()
+            let shown = """
+                FROM session_search JOIN sessions s ON s.search_rowid = session_search.rowid
+                WHERE session_search MATCH ?1 AND s.workspace_id = ?2 AND s.trashed_at IS NULL
+                """
+            return try await database.read { connection in
+                let arguments: [SQLiteValue] = [.text(query.expression), .text(workspaceId)]
+                let window = try Self.searchWindow(page, query: query) {
+                    try connection.cachedStatement("SELECT count(*) \(shown)").first(arguments) { $0.int64(0) } ?? 0
+                }
+                let items = try connection.cachedStatement(
+                    """
+                    SELECT s.id, highlight(session_search, 0, ?3, ?4), s.updated_at \(shown)
+                    ORDER BY rank LIMIT ?5 OFFSET ?6
+                    """
+                ).map(arguments + [.text(marks.open), .text(marks.close), .integer(window.count), .integer(window.offset)]) { row in
+                    SessionSearchHit(sessionId: row.string(0), title: row.string(1), updatedAt: row.int64(2))
+                }
+                return window.page(of: items, query: query)
+            }
+        }
+    }
+
+    /// Which hits, counted from the best, a page of search results holds; `count` asks for one more than the
+    /// page when reading forward, to tell whether more follow.
+    struct SearchWindow {
+        var offset: Int64
+        var count: Int64
+        var limit: Int64
+
+        /// The page of `items`, read from this window, with cursors naming its first and last hit.
+        func page<Item>(of items: [Item], query: SearchQuery) -> Page<Item> {
+            let kept = Array(items.prefix(Int(limit)))
+            guard !kept.isEmpty else { return Page(items: []) }
+            let cursor = { (index: Int) in PageCursor.searchHit(offset: offset + Int64(index), query: query.fingerprint).encoded }
+            return Page(
+                items: kept, before: offset > 0 ? cursor(0) : nil, after: items.count > kept.count ? cursor(kept.count - 1) : nil)
+        }
+    }
+
+    /// The window of hits `page` asks for; `total` counts the hits, for a last page only.
+    static func searchWindow(_ page: PageRequest, query: SearchQuery, total: () throws -> Int64) throws -> SearchWindow {
+        let limit = Int64(page.limit)
+        switch (page.anchor, try page.decodedCursor()) {
+        case (.first, _):
+            return SearchWindow(offset: 0, count: limit + 1, limit: limit)
+        case (.last, _):
+            let offset = max(try total() - limit, 0)
+            return SearchWindow(offset: offset, count: limit, limit: limit)
+        case (.after, .searchHit(let offset, let fingerprint)?) where fingerprint == query.fingerprint:
+            return SearchWindow(offset: offset + 1, count: limit + 1, limit: limit)
+        case (.before, .searchHit(let offset, let fingerprint)?) where fingerprint == query.fingerprint:
+            let start = max(offset - limit, 0)
+            // The hit the cursor names follows this page, so the page always has an `after` cursor.
+            return SearchWindow(offset: start, count: offset - start + 1, limit: offset - start)
+        default:
+            throw SessionStoreError.invalidCursor(page.cursorText)
+        }
+    }
+}

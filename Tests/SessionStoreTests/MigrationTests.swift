@@ -209,7 +209,7 @@ import TestSupport
         #expect(try connection.prepare("PRAGMA foreign_keys").first { $0.int64(0) } == 1)
     }
 
-    @Test func version2UpgradesAPopulatedVersion1StoreInPlace() async throws {
+    @Test func theMigrationsUpgradeAPopulatedVersion1StoreInPlace() async throws {
         // The legacy sample imported by this build, then copied into a store that has schema version 1 only.
         let current = directory.file("current.sqlite")
         let importer = try await SessionRepository(path: current)
@@ -248,6 +248,18 @@ import TestSupport
             #expect(try await upgraded.getSession(workspaceId: session.workspaceId, sessionId: session.id) == session)
             #expect(try await upgraded.getSessionMessages(workspaceId: session.workspaceId, sessionId: session.id) == answers[session.id])
         }
+        // Version 3 indexed the messages already stored: each is found by the longest word of its content.
+        var searched = 0
+        for session in sessions {
+            for message in answers[session.id] ?? [] {
+                guard let word = message.content?.split(whereSeparator: { !$0.isLetter }).filter({ $0.count <= 40 })
+                    .max(by: { $0.count < $1.count }) else { continue }
+                let hits = try await upgraded.searchMessages(workspaceId: session.workspaceId, query: String(word), page: .first(1000))
+                #expect(hits.items.contains { $0.messageId == message.id }, "\(word)")
+                searched += 1
+            }
+        }
+        #expect(searched > 10)
         await upgraded.close()
         // Every row of version 1 is there, column for column; the new columns are empty.
         let after = try Connection(location: .file(path), options: ConnectionOptions(access: .readOnly))

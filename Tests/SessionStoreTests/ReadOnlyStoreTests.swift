@@ -42,10 +42,6 @@ import TestSupport
 
 /// `chattr` from a `defer`, where no `await` is allowed.
 private func runChattrBlocking(_ flag: String, _ path: String) throws -> Int32 {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["chattr", flag, path]
-    try process.run()
-    process.waitUntilExit()
-    return process.terminationStatus
+    try ChildProcess(URL(fileURLWithPath: "/usr/bin/env"), ["chattr", flag, path], standardOutput: .discard, standardError: .discard)
+        .wait()
 }

@@ -48,24 +48,18 @@ import TestSupport
 
     /// Starts StoreAppender on `session`, kills it with SIGKILL after `delay`, and returns the ids it acknowledged.
     func appendUntilKilled(path: String, session: String, after delay: Duration) async throws -> [String] {
-        let process = Process()
-        process.executableURL = Paths.products.appendingPathComponent("StoreAppender")
-        process.arguments = [path, "w", session, "1000000", "crash"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let pid = process.processIdentifier
+        let appender = try ChildProcess(
+            Paths.products.appendingPathComponent("StoreAppender"), [path, "w", session, "1000000", "crash"], standardError: .discard)
         let (seconds, attoseconds) = delay.components
         DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000))) {
-            kill(pid, SIGKILL)
+            appender.send(SIGKILL)
         }
         // Read on a dispatch thread while it runs, so that a full pipe never holds the appender up; the pipe ends
         // when the kill closes it.
         let data = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: output.fileHandleForReading.readDataToEndOfFile()) }
+            DispatchQueue.global().async { continuation.resume(returning: appender.readStandardOutput()) }
         }
-        process.waitUntilExit()
+        _ = appender.wait()
         // A line cut short by the kill is no acknowledgement.
         return String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
     }

@@ -22,7 +22,7 @@ import TestSupport
         try #require(run.status == 0, "\(run.standardError)")
 
         let statements = try Self.sqlStatements(after: "## Looking inside with `sqlite3`")
-        #expect(statements.count == 5)
+        #expect(statements.count == 7)
         for statement in statements {
             let result = try await runProcess(URL(fileURLWithPath: "/usr/bin/env"), ["sqlite3", "-header", "-column", demo, statement])
             #expect(result.status == 0, "\(statement): \(result.standardError)")

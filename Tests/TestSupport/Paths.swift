@@ -39,19 +39,8 @@ public func runProcess(
 }
 
 private func runProcessBlocking(_ executable: URL, _ arguments: [String], in directory: URL?, timeout: Duration) throws -> ProcessResult {
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    if let directory { process.currentDirectoryURL = directory }
-    let output = Pipe()
-    let error = Pipe()
-    process.standardOutput = output
-    process.standardError = error
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    let deadline = DispatchWorkItem { [process] in
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-    }
+    let child = try ChildProcess(executable, arguments, in: directory)
+    let deadline = DispatchWorkItem { child.send(SIGKILL) }
     let (seconds, attoseconds) = timeout.components
     DispatchQueue.global().asyncAfter(
         deadline: .now() + .nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)), execute: deadline)
@@ -60,13 +49,13 @@ private func runProcessBlocking(_ executable: URL, _ arguments: [String], in dir
     let errorData = Handover<Data>()
     let group = DispatchGroup()
     DispatchQueue.global().async(group: group) {
-        errorData.set(error.fileHandleForReading.readDataToEndOfFile())
+        errorData.set(child.readStandardError())
     }
-    let outputData = output.fileHandleForReading.readDataToEndOfFile()
+    let outputData = child.readStandardOutput()
     group.wait()
-    process.waitUntilExit()
+    let status = child.wait()
     return ProcessResult(
-        status: process.terminationStatus, standardOutput: String(decoding: outputData, as: UTF8.self),
+        status: status, standardOutput: String(decoding: outputData, as: UTF8.self),
         standardError: String(decoding: errorData.get() ?? Data(), as: UTF8.self))
 }
 

@@ -5,7 +5,7 @@ public enum StoreCheck {
     /// One broken rule, with what breaks it.
     public struct Violation: Codable, Sendable, Hashable, CustomStringConvertible {
         /// Which rule: `integrity`, `foreign_key`, `schema`, `position_gap`, `orphan_message`, `dangling_link`,
-        /// `cross_workspace_link`, `cross_workspace_parent`, `unreadable_row`.
+        /// `cross_workspace_link`, `cross_workspace_parent`, `search_index`, `change_gap`, `unreadable_row`.
         public let rule: String
         /// What breaks it, naming the rows.
         public let detail: String
@@ -72,6 +72,19 @@ public enum StoreCheck {
             SELECT c.id, c.parent_id FROM sessions c JOIN sessions p ON p.id = c.parent_id
             WHERE p.workspace_id != c.workspace_id
             """) { "session \($0.string(0)) has parent \($0.string(1)) of another workspace" }
+        // Each message and session is one document of its search index, under its own search number.
+        for (table, index) in [("messages", "message_search"), ("sessions", "session_search")] {
+            try collect("search_index", """
+                SELECT (SELECT count(*) FROM \(table)), (SELECT count(*) FROM \(index)_docsize),
+                       (SELECT count(*) FROM \(table) WHERE search_rowid IS NULL)
+                WHERE (SELECT count(*) FROM \(table)) != (SELECT count(*) FROM \(index)_docsize)
+                   OR EXISTS (SELECT 1 FROM \(table) WHERE search_rowid IS NULL)
+                """) { "\(index) holds \($0.int64(1)) documents for \($0.int64(0)) \(table), \($0.int64(2)) of them unnumbered" }
+        }
+        try collect("change_gap", """
+            SELECT workspace_id, min(sequence), max(sequence), count(*) FROM changes GROUP BY workspace_id
+            HAVING max(sequence) - min(sequence) + 1 != count(*)
+            """) { "workspace \($0.string(0)) keeps \($0.int64(3)) changes numbered \($0.int64(1)) to \($0.int64(2))" }
         try readEveryMessage(connection, into: &violations, progress: progress)
         return violations
     }

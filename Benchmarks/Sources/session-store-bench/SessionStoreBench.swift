@@ -10,7 +10,7 @@ struct SessionStoreBench: AsyncParsableCommand {
 
     /// The scenarios, by the name `--only` knows them.
     enum Group: String, CaseIterable {
-        case call, add, stream, read, list, fork, branch, concurrent, `import`, memory
+        case call, add, stream, read, list, fork, branch, scale, feed, concurrent, `import`, memory
     }
 
     @Option(help: "Multiplies every size: 1 is the full run, 0.1 a quick one.")
@@ -32,6 +32,9 @@ struct SessionStoreBench: AsyncParsableCommand {
     // Peak memory is measured in child processes of this executable, which these options start.
     @Option(help: .hidden) var rssImport: Int?
     @Option(help: .hidden) var rssServe: Int?
+    // So is the writer of the change feed's cross-process row.
+    @Option(help: .hidden) var feedWriter: String?
+    @Option(help: .hidden) var feedWriterCount = 0
 
     func validate() throws {
         guard scale > 0 else { throw ValidationError("--scale must be above 0") }
@@ -46,6 +49,8 @@ struct SessionStoreBench: AsyncParsableCommand {
             try await MemoryProbe.importing(messages: rssImport, scratch: scratch)
         } else if let rssServe {
             try await MemoryProbe.serving(messages: rssServe, scratch: scratch)
+        } else if let feedWriter {
+            try await FeedLatency.writer(path: feedWriter, count: feedWriterCount)
         } else {
             try await measure(scratch: scratch)
         }
@@ -68,6 +73,8 @@ struct SessionStoreBench: AsyncParsableCommand {
             if wanted(.list) { rows += try await scenarios.listSessions() }
             if wanted(.fork) { rows += try await scenarios.forkRevertDelete() }
             if wanted(.branch) { rows += try await scenarios.branches() }
+            if wanted(.scale) { rows += try await scenarios.readingAtScale() }
+            if wanted(.feed) { rows += try await scenarios.changeFeed() }
             if wanted(.concurrent) {
                 rows += try await scenarios.concurrentWriters()
                 rows += try await scenarios.concurrentReaders()

@@ -21,9 +21,19 @@ CREATE VIRTUAL TABLE message_search USING fts5(
     content, parts_text, content = 'messages', content_rowid = 'search_rowid', tokenize = 'unicode61 remove_diacritics 2');
 INSERT INTO message_search (message_search) VALUES ('rebuild');
 
--- The updates inside these triggers set only columns that no trigger watches, so none fires another.
+-- The library writes each message with its search number and parts text, and the first trigger indexes it. A row
+-- written without them (by hand, in the shell) gets them from the second. The updates inside these triggers set
+-- only columns that no trigger watches, so none fires another.
 CREATE TRIGGER messages_search_on_insert
 AFTER INSERT ON messages
+WHEN NEW.search_rowid IS NOT NULL
+BEGIN
+    INSERT INTO message_search (rowid, content, parts_text) VALUES (NEW.search_rowid, NEW.content, NEW.parts_text);
+END;
+
+CREATE TRIGGER messages_search_on_insert_by_hand
+AFTER INSERT ON messages
+WHEN NEW.search_rowid IS NULL
 BEGIN
     UPDATE messages
     SET search_rowid = (SELECT coalesce(max(search_rowid), 0) + 1 FROM messages),

@@ -46,6 +46,40 @@ import TestSupport
         #expect(marked.items.map(\.snippet) == ["The tokenizer <b>splits</b> on whitespace"])
     }
 
+    @Test func aRowWrittenByHandIsIndexedAsTheLibraryIndexesOne() async throws {
+        let path = directory.file("hand.sqlite")
+        let repository = try await SessionRepository(path: path, configuration: Fixtures.configuration())
+        let session = try await repository.createSession(workspaceId: workspace)
+        let partsCases: [[MessagePart]?] = [
+            nil, [], [MessagePart(type: .code, content: "x")], [MessagePart(type: .text, content: "alpha")],
+            [MessagePart(type: .text, content: "alpha"), MessagePart(type: .text, content: ""), MessagePart(type: .text, content: nil),
+             MessagePart(type: .thinking, content: "hidden"), MessagePart(type: .text, content: "beta gamma")],
+        ]
+        for (index, parts) in partsCases.enumerated() {
+            let message = try await repository.addMessage(
+                workspaceId: workspace, sessionId: session.id, message: NewMessage(role: .user, content: "case\(index)", parts: parts))
+            let connection = try Connection(location: .file(path), options: Configuration().connectionOptions)
+            try connection.execute(
+                """
+                INSERT INTO messages (id, workspace_id, session_id, role, content, parts, created_at, updated_at)
+                SELECT id || '-by-hand', workspace_id, session_id, role, content, parts, created_at, updated_at FROM messages WHERE id = ?1
+                """, [.text(message.id)])
+            try connection.execute(
+                "INSERT INTO session_messages SELECT session_id, \(2 * index + 2), ?1 || '-by-hand' FROM session_messages WHERE message_id = ?1",
+                [.text(message.id)])
+            let texts = try connection.prepare("SELECT quote(parts_text) FROM messages WHERE id IN (?1, ?1 || '-by-hand')")
+                .map([.text(message.id)]) { $0.string(0) }
+            #expect(texts.count == 2 && texts[0] == texts[1], "\(texts)")
+            #expect(texts.first == (StoredRows.partsText(parts).map { "'\($0)'" } ?? "NULL"))
+            connection.close()
+            let hits = try await repository.searchMessages(workspaceId: workspace, query: "case\(index)").items.map(\.messageId)
+            #expect(Set(hits) == [message.id, message.id + "-by-hand"])
+        }
+        #expect(try await repository.searchMessages(workspaceId: workspace, query: "gamma").items.count == 2)
+        #expect(try await repository.check().isEmpty)
+        await repository.close()
+    }
+
     @Test func aHitListsEveryLiveSessionThatShowsTheMessage() async throws {
         let (original, messages) = try await Fixtures.conversation(3, in: repository, workspace: workspace)
         let fork = try await repository.forkSession(workspaceId: workspace, sessionId: original.id)

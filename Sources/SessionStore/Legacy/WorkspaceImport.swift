@@ -131,7 +131,7 @@ struct WorkspaceImport: Sendable {
                 do {
                     try limits.checkIdentifier(message.id, "message id")
                     try limits.checkIdentifier(message.sessionId, "message sessionId")
-                    let arguments = try StoredRows.messageArguments(message, workspaceId: workspaceId, limits: limits)
+                    let arguments = try StoredRows.insertArguments(message, workspaceId: workspaceId, limits: limits)
                     valid[message.id] = ValidMessage(message: message, arguments: arguments)
                 } catch {
                     note(.invalidEntry, message.id, "message skipped: \(error)")

@@ -43,7 +43,7 @@ extension SessionRepository {
                 id: message.id ?? ULID.make(now: now), sessionId: sessionId, role: message.role, content: message.content,
                 parts: message.parts, createdAt: now, updatedAt: now, toolCalls: message.toolCalls,
                 toolCallId: message.toolCallId, status: message.status, usage: message.usage)
-            let arguments = try StoredRows.messageArguments(stored, workspaceId: workspaceId, limits: limits)
+            let arguments = try StoredRows.insertArguments(stored, workspaceId: workspaceId, limits: limits)
             return try await write { connection in
                 if message.id != nil, let existing = try Self.existingMessage(stored.id, connection) {
                     guard try Self.isRetry(of: existing, stored, workspaceId: workspaceId, connection) else {
@@ -172,8 +172,8 @@ extension SessionRepository {
         ).first([.text(new.sessionId), .text(new.id)]) { _ in true } ?? false
     }
 
-    /// Inserts a message row from `StoredRows.messageArguments`.
-    static func insert(_ messageArguments: [SQLiteValue], _ connection: Connection) throws {
-        try connection.execute(StoredRows.insertMessage, messageArguments)
+    /// Inserts a message row from `StoredRows.insertArguments`.
+    static func insert(_ arguments: [SQLiteValue], _ connection: Connection) throws {
+        try connection.execute(StoredRows.insertMessage, arguments)
     }
 }

@@ -13,12 +13,14 @@ enum StoredRows {
         m.cost
         """
 
-    /// Inserts a message row from ``messageArguments(_:workspaceId:limits:)``.
+    /// Inserts a message row from ``insertArguments(_:workspaceId:limits:)``, with the next search number: the
+    /// schema's trigger for rows written by hand would find both with a second statement.
     static let insertMessage = """
         INSERT INTO messages (id, session_id, role, content, parts, tool_calls, tool_call_id, status, created_at,
             updated_at, input_tokens, output_tokens, reasoning_tokens, cache_read_tokens, cache_write_tokens, cost,
-            workspace_id)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
+            workspace_id, parts_text, search_rowid)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+            (SELECT coalesce(max(search_rowid), 0) + 1 FROM messages))
         """
 
     /// The session of a row of `sessionColumns`, without its message ids.
@@ -68,8 +70,8 @@ enum StoredRows {
         ]
     }
 
-    /// The message's stored values in `messageColumns` order followed by the workspace id (the parameters of
-    /// `insertMessage`), after checking its size against `limits`.
+    /// The message's stored values in `messageColumns` order followed by the workspace id, after checking its
+    /// size against `limits`.
     static func messageArguments(_ message: SessionMessage, workspaceId: String, limits: Limits) throws -> [SQLiteValue] {
         let parts = message.parts.map(JSONWriter.parts)
         let toolCalls = message.toolCalls.map(JSONWriter.toolCalls)
@@ -84,6 +86,19 @@ enum StoredRows {
             SQLiteValue(message.usage.map { Int64($0.reasoningTokens) }), SQLiteValue(message.usage.map { Int64($0.cacheReadTokens) }),
             SQLiteValue(message.usage.map { Int64($0.cacheWriteTokens) }), SQLiteValue(message.usage?.cost), .text(workspaceId),
         ]
+    }
+
+    /// The parameters of `insertMessage`: ``messageArguments(_:workspaceId:limits:)`` and the text search reads
+    /// of the parts.
+    static func insertArguments(_ message: SessionMessage, workspaceId: String, limits: Limits) throws -> [SQLiteValue] {
+        try messageArguments(message, workspaceId: workspaceId, limits: limits) + [SQLiteValue(partsText(message.parts))]
+    }
+
+    /// What search reads of parts: the content of the text parts, one per line; nil when there is none. The same
+    /// as the schema computes for a row written by hand (`messages_search_on_insert_by_hand`).
+    static func partsText(_ parts: [MessagePart]?) -> String? {
+        let texts = (parts ?? []).filter { $0.type == .text }.compactMap(\.content)
+        return texts.isEmpty ? nil : texts.joined(separator: "\n")
     }
 
     static func messageIds(of sessionId: String, _ connection: Connection) throws -> [String] {

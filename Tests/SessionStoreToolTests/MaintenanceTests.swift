@@ -106,7 +106,7 @@ import TestSupport
             "INSERT INTO messages (id, workspace_id, session_id, role, created_at, updated_at) VALUES ('lonely', 'ws-7-0', 's', 'user', 0, 0)")
         try connection.execute("UPDATE session_messages SET position = position + 10 WHERE position = 2")
         try connection.execute("INSERT INTO session_messages VALUES ('01M8861N5K1DB96S2Z487FWAP6', 50, 'ghost')")
-        try connection.execute("DROP TRIGGER messages_search_on_insert")
+        try connection.execute("DROP TRIGGER messages_search_on_insert_by_hand")
         try connection.execute(
             "INSERT INTO messages (id, workspace_id, session_id, role, created_at, updated_at) VALUES ('unindexed', 'ws-7-0', 's', 'user', 0, 0)")
         try connection.execute("DELETE FROM changes WHERE workspace_id = 'ws-7-0' AND sequence = 2")

@@ -92,7 +92,7 @@ extension Scenarios {
             ) { _, _ in
                 hits = try await repository.searchMessages(workspaceId: Workload.workspace, query: query, page: .first(20)).items.count
             }
-            row.note = "\(hits) hits shown; " + note
+            row.note = "\(try Prose.matches(template, query)) messages match, \(hits) shown; " + note
             rows.append(row)
         }
         return rows
@@ -159,6 +159,15 @@ enum Prose {
         }
         try connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         connection.close()
+    }
+
+    /// How many messages hold the words of `query`, as searchMessages reads them (the last word a prefix).
+    static func matches(_ path: String, _ query: String) throws -> Int64 {
+        let connection = try Connection(location: .file(path), options: ConnectionOptions(access: .readOnly))
+        defer { connection.close() }
+        let expression = query.split(separator: " ").map { "\"\($0)\"" }.joined(separator: " ") + "*"
+        return try connection.prepare("SELECT count(*) FROM message_search WHERE message_search MATCH ?1")
+            .first([.text(expression)]) { $0.int64(0) } ?? 0
     }
 
     /// The bytes the message search index takes on disk, and the bytes of the text it indexes.

@@ -14,44 +14,28 @@ extension SessionRepository {
     public func searchMessages(
         workspaceId: String, query: String, page: PageRequest = .first(20), marks: SnippetMarks = .markdownBold
     ) async throws -> Page<MessageSearchHit> {
-        try await logged("searchMessages", workspaceId: workspaceId) {
-            try limits.checkIdentifier(workspaceId, "workspaceId")
-            let query = try SearchQuery(query)
-            try page.checkLimit()
-            let shown = """
+        let sessionIds = """
+            SELECT l.session_id FROM session_messages l JOIN sessions s ON s.id = l.session_id
+            WHERE l.message_id = ?1 AND s.trashed_at IS NULL ORDER BY l.session_id
+            """
+        return try await search(
+            "searchMessages", workspaceId: workspaceId, query: query, page: page,
+            columns: "m.id, m.role, m.created_at, snippet(message_search, -1, ?3, ?4, '…', 16)",
+            from: """
                 FROM message_search JOIN messages m ON m.search_rowid = message_search.rowid
                 WHERE message_search MATCH ?1 AND m.workspace_id = ?2
                   AND EXISTS (SELECT 1 FROM session_messages l JOIN sessions s ON s.id = l.session_id
                               WHERE l.message_id = m.id AND s.trashed_at IS NULL)
-                """
-            return try await database.read { connection in
-                let arguments: [SQLiteValue] = [.text(query.expression), .text(workspaceId)]
-                let window = try Self.searchWindow(page, query: query) {
-                    try connection.cachedStatement("SELECT count(*) \(shown)").first(arguments) { $0.int64(0) } ?? 0
-                }
-                let sessionIds = try connection.cachedStatement(
-                    """
-                    SELECT l.session_id FROM session_messages l JOIN sessions s ON s.id = l.session_id
-                    WHERE l.message_id = ?1 AND s.trashed_at IS NULL ORDER BY l.session_id
-                    """)
-                let hits = try connection.cachedStatement(
-                    """
-                    SELECT m.id, m.role, m.created_at, snippet(message_search, -1, ?3, ?4, '…', 16) \(shown)
-                    ORDER BY rank LIMIT ?5 OFFSET ?6
-                    """
-                ).map(arguments + [.text(marks.open), .text(marks.close), .integer(window.count), .integer(window.offset)]) { row in
-                    (id: row.string(0), role: row.string(1), createdAt: row.int64(2), snippet: row.string(3))
-                }
-                let items = try hits.map { hit in
-                    guard let role = SessionMessage.Role(rawValue: hit.role) else {
-                        throw SessionStoreError.corruptValue(table: "messages", id: hit.id, reason: "unknown role \(hit.role)")
-                    }
-                    return MessageSearchHit(
-                        messageId: hit.id, role: role, sessionIds: try sessionIds.map([.text(hit.id)]) { $0.string(0) },
-                        snippet: hit.snippet, createdAt: hit.createdAt)
-                }
-                return window.page(of: items, query: query)
+                """,
+            marks: marks
+        ) { row, connection in
+            let id = row.string(0)
+            guard let role = SessionMessage.Role(rawValue: row.string(1)) else {
+                throw SessionStoreError.corruptValue(table: "messages", id: id, reason: "unknown role \(row.string(1))")
             }
+            return MessageSearchHit(
+                messageId: id, role: role, sessionIds: try connection.cachedStatement(sessionIds).map([.text(id)]) { $0.string(0) },
+                snippet: row.string(3), createdAt: row.int64(2))
         }
     }
 
@@ -61,28 +45,38 @@ extension SessionRepository {
     public func searchSessions(
         workspaceId: String, query: String, page: PageRequest = .first(20), marks: SnippetMarks = .markdownBold
     ) async throws -> Page<SessionSearchHit> {
-        try await logged("searchSessions", workspaceId: workspaceId) {
-            try limits.checkIdentifier(workspaceId, "workspaceId")
-            let query = try SearchQuery(query)
-            try page.checkLimit()
-            let shown = """
+        try await search(
+            "searchSessions", workspaceId: workspaceId, query: query, page: page,
+            columns: "s.id, highlight(session_search, 0, ?3, ?4), s.updated_at",
+            from: """
                 FROM session_search JOIN sessions s ON s.search_rowid = session_search.rowid
                 WHERE session_search MATCH ?1 AND s.workspace_id = ?2 AND s.trashed_at IS NULL
-                """
+                """,
+            marks: marks
+        ) { row, _ in
+            SessionSearchHit(sessionId: row.string(0), title: row.string(1), updatedAt: row.int64(2))
+        }
+    }
+
+    /// Runs one search: `columns` of the best hits `from` the index, the query bound to ?1, the workspace to ?2,
+    /// the marks to ?3 and ?4, each row made a hit by `hit`.
+    private func search<Hit: Sendable>(
+        _ operation: String, workspaceId: String, query text: String, page: PageRequest, columns: String, from shown: String,
+        marks: SnippetMarks, hit: @escaping @Sendable (Row, Connection) throws -> Hit
+    ) async throws -> Page<Hit> {
+        try await logged(operation, workspaceId: workspaceId) {
+            try limits.checkIdentifier(workspaceId, "workspaceId")
+            let query = try SearchQuery(text)
+            try page.checkLimit()
             return try await database.read { connection in
                 let arguments: [SQLiteValue] = [.text(query.expression), .text(workspaceId)]
                 let window = try Self.searchWindow(page, query: query) {
                     try connection.cachedStatement("SELECT count(*) \(shown)").first(arguments) { $0.int64(0) } ?? 0
                 }
-                let items = try connection.cachedStatement(
-                    """
-                    SELECT s.id, highlight(session_search, 0, ?3, ?4), s.updated_at \(shown)
-                    ORDER BY rank LIMIT ?5 OFFSET ?6
-                    """
-                ).map(arguments + [.text(marks.open), .text(marks.close), .integer(window.count), .integer(window.offset)]) { row in
-                    SessionSearchHit(sessionId: row.string(0), title: row.string(1), updatedAt: row.int64(2))
-                }
-                return window.page(of: items, query: query)
+                let hits = try connection.cachedStatement("SELECT \(columns) \(shown) ORDER BY rank LIMIT ?5 OFFSET ?6").map(
+                    arguments + [.text(marks.open), .text(marks.close), .integer(window.count), .integer(window.offset)]
+                ) { try hit($0, connection) }
+                return window.page(of: hits, query: query)
             }
         }
     }

@@ -74,8 +74,17 @@ CREATE VIRTUAL TABLE session_search USING fts5(
     title, content = 'sessions', content_rowid = 'search_rowid', tokenize = 'unicode61 remove_diacritics 2');
 INSERT INTO session_search (session_search) VALUES ('rebuild');
 
+-- As for messages: the library numbers the sessions it writes, the second trigger those written by hand.
 CREATE TRIGGER sessions_search_on_insert
 AFTER INSERT ON sessions
+WHEN NEW.search_rowid IS NOT NULL
+BEGIN
+    INSERT INTO session_search (rowid, title) VALUES (NEW.search_rowid, NEW.title);
+END;
+
+CREATE TRIGGER sessions_search_on_insert_by_hand
+AFTER INSERT ON sessions
+WHEN NEW.search_rowid IS NULL
 BEGIN
     UPDATE sessions SET search_rowid = (SELECT coalesce(max(search_rowid), 0) + 1 FROM sessions) WHERE rowid = NEW.rowid;
     INSERT INTO session_search (rowid, title) SELECT search_rowid, title FROM sessions WHERE rowid = NEW.rowid;

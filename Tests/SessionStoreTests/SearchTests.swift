@@ -76,6 +76,12 @@ import TestSupport
             #expect(Set(hits) == [message.id, message.id + "-by-hand"])
         }
         #expect(try await repository.searchMessages(workspaceId: workspace, query: "gamma").items.count == 2)
+        let connection = try Connection(location: .file(path), options: Configuration().connectionOptions)
+        try connection.execute(
+            "INSERT INTO sessions (id, workspace_id, title, created_at, updated_at) VALUES ('by-hand', ?1, 'Handwritten notes', 1, 1)",
+            [.text(workspace)])
+        connection.close()
+        #expect(try await repository.searchSessions(workspaceId: workspace, query: "handwritten").items.map(\.sessionId) == ["by-hand"])
         #expect(try await repository.check().isEmpty)
         await repository.close()
     }

@@ -108,11 +108,13 @@ extension SessionRepository {
         }
     }
 
+    /// Inserts the session's row with the next search number, which the schema's trigger for rows written by hand
+    /// would find with a second statement.
     static func insert(_ session: Session, _ connection: Connection) throws {
         try connection.execute(
             """
-            INSERT INTO sessions (\(StoredRows.sessionColumns))
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+            INSERT INTO sessions (\(StoredRows.sessionColumns), search_rowid)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, (SELECT coalesce(max(search_rowid), 0) + 1 FROM sessions))
             """,
             StoredRows.sessionArguments(session))
     }

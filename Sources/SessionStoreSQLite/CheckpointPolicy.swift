@@ -26,16 +26,16 @@ public struct CheckpointPolicy: Sendable, Hashable {
 /// The policy installed on one connection as its WAL hook; the hook's context pointer keeps it alive.
 final class CheckpointHook {
     private let policy: CheckpointPolicy
-    private let busyTimeoutMilliseconds: Int32
+    private let busyWait: BusyWait
 
-    private init(policy: CheckpointPolicy, busyTimeoutMilliseconds: Int32) {
+    private init(policy: CheckpointPolicy, busyWait: BusyWait) {
         self.policy = policy
-        self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
+        self.busyWait = busyWait
     }
 
     /// Installs `policy` on `handle`; pass the result to ``remove(_:from:)`` before closing it.
-    static func install(_ policy: CheckpointPolicy, busyTimeoutMilliseconds: Int32, on handle: OpaquePointer) -> Unmanaged<CheckpointHook> {
-        let hook = Unmanaged.passRetained(CheckpointHook(policy: policy, busyTimeoutMilliseconds: busyTimeoutMilliseconds))
+    static func install(_ policy: CheckpointPolicy, busyWait: BusyWait, on handle: OpaquePointer) -> Unmanaged<CheckpointHook> {
+        let hook = Unmanaged.passRetained(CheckpointHook(policy: policy, busyWait: busyWait))
         sqlite3_wal_hook(handle, { context, handle, schema, pages in
             guard let context, let handle else { return SQLITE_OK }
             Unmanaged<CheckpointHook>.fromOpaque(context).takeUnretainedValue().afterCommit(handle, schema, pages)
@@ -52,9 +52,9 @@ final class CheckpointHook {
 
     private func afterCommit(_ handle: OpaquePointer, _ schema: UnsafePointer<CChar>?, _ pages: Int32) {
         if pages >= policy.truncatePages {
-            sqlite3_busy_timeout(handle, 0)
+            busyWait.waits = false
             let code = sqlite3_wal_checkpoint_v2(handle, schema, SQLITE_CHECKPOINT_TRUNCATE, nil, nil)
-            sqlite3_busy_timeout(handle, busyTimeoutMilliseconds)
+            busyWait.waits = true
             if code == SQLITE_OK { return }
         }
         if pages >= policy.passivePages {

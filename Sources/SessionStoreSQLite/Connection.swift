@@ -15,6 +15,7 @@ public final class Connection {
     let handle: OpaquePointer
     private var statements: [String: Statement] = [:]
     private(set) var isOpen = true
+    private var busyWait: Unmanaged<BusyWait>?
     private var checkpointHook: Unmanaged<CheckpointHook>?
     private var statementProfiler: Unmanaged<StatementProfiler>?
     var savepointDepth = 0
@@ -75,13 +76,17 @@ public final class Connection {
         if let statementProfiler {
             StatementProfiler.remove(statementProfiler, from: handle)
         }
+        if let busyWait {
+            BusyWait.remove(busyWait, from: handle)
+        }
         statements.removeAll()
         // close_v2 never fails: statements still held elsewhere keep the handle alive until they go.
         sqlite3_close_v2(handle)
     }
 
     private func setUp() throws(SQLiteError) {
-        sqlite3_busy_timeout(handle, options.busyTimeoutMilliseconds)
+        let busyWait = BusyWait.install(timeout: options.busyTimeout, on: handle)
+        self.busyWait = busyWait
         for (option, value) in [
             (SQLITE_DBCONFIG_DEFENSIVE, 1), (SQLITE_DBCONFIG_DQS_DDL, 0), (SQLITE_DBCONFIG_DQS_DML, 0),
         ] {
@@ -96,7 +101,7 @@ public final class Connection {
                     code: .error, message: "journal_mode=WAL answered \(mode ?? "nothing"), not wal",
                     sql: "PRAGMA journal_mode = WAL")
             }
-            checkpointHook = CheckpointHook.install(options.checkpointPolicy, busyTimeoutMilliseconds: options.busyTimeoutMilliseconds, on: handle)
+            checkpointHook = CheckpointHook.install(options.checkpointPolicy, busyWait: busyWait.takeUnretainedValue(), on: handle)
         }
         try execute("PRAGMA synchronous = \(options.synchronous.rawValue)")
         try execute("PRAGMA trusted_schema = \(options.trustedSchema ? "ON" : "OFF")")

@@ -69,10 +69,4 @@ public struct ConnectionOptions: Sendable, Hashable {
         self.checkpointPolicy = checkpointPolicy
         self.secureDelete = secureDelete
     }
-
-    /// The busy timeout in whole milliseconds, as SQLite takes it.
-    var busyTimeoutMilliseconds: Int32 {
-        let (seconds, attoseconds) = busyTimeout.components
-        return Int32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000)
-    }
 }

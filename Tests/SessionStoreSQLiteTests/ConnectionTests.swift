@@ -28,7 +28,6 @@ import Testing
         #expect(try pragma(connection, "foreign_keys") == "1")
         #expect(try pragma(connection, "synchronous") == "1")  // NORMAL
         #expect(try pragma(connection, "trusted_schema") == "0")
-        #expect(try pragma(connection, "busy_timeout") == "5000")
         #expect(try pragma(connection, "secure_delete") == "2")  // FAST
         for file in [path, path + "-wal", path + "-shm"] {
             #expect(try permissions(file) == 0o600, "\(file)")

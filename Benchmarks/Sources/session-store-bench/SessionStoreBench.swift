@@ -10,7 +10,7 @@ struct SessionStoreBench: AsyncParsableCommand {
 
     /// The scenarios, by the name `--only` knows them.
     enum Group: String, CaseIterable {
-        case call, add, stream, read, list, fork, branch, scale, feed, concurrent, `import`, memory
+        case call, add, stream, read, list, fork, branch, scale, feed, processes, concurrent, `import`, memory
     }
 
     @Option(help: "Multiplies every size: 1 is the full run, 0.1 a quick one.")
@@ -35,6 +35,12 @@ struct SessionStoreBench: AsyncParsableCommand {
     // So is the writer of the change feed's cross-process row.
     @Option(help: .hidden) var feedWriter: String?
     @Option(help: .hidden) var feedWriterCount = 0
+    // And the appending processes of the group `processes`.
+    @Option(help: .hidden) var appendProcess: String?
+    @Option(help: .hidden) var appendCount = 0
+    @Option(help: .hidden) var appendLabel = 0
+    @Option(help: .hidden) var appendStart = 0.0
+    @Flag(help: .hidden) var appendRawC = false
 
     func validate() throws {
         guard scale > 0 else { throw ValidationError("--scale must be above 0") }
@@ -51,6 +57,8 @@ struct SessionStoreBench: AsyncParsableCommand {
             try await MemoryProbe.serving(messages: rssServe, scratch: scratch)
         } else if let feedWriter {
             try await FeedLatency.writer(path: feedWriter, count: feedWriterCount)
+        } else if let appendProcess {
+            try await AppendingProcesses.child(path: appendProcess, count: appendCount, label: appendLabel, start: appendStart, rawC: appendRawC)
         } else {
             try await measure(scratch: scratch)
         }
@@ -75,6 +83,7 @@ struct SessionStoreBench: AsyncParsableCommand {
             if wanted(.branch) { rows += try await scenarios.branches() }
             if wanted(.scale) { rows += try await scenarios.readingAtScale() }
             if wanted(.feed) { rows += try await scenarios.changeFeed() }
+            if wanted(.processes) { rows += try await scenarios.processes() }
             if wanted(.concurrent) {
                 rows += try await scenarios.concurrentWriters()
                 rows += try await scenarios.concurrentReaders()

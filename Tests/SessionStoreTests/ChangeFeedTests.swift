@@ -161,11 +161,13 @@ import TestSupport
 
     @Test func cancellingTheFollowingTaskEndsTheStreamPromptly() async throws {
         _ = try await repository.createSession(workspaceId: workspace)
-        // The stream waits for nothing once cancelled, but on a machine busy with the other tests the task may wait
-        // for a thread: of a few tries, one must end within 100 ms, and every one must end.
+        // The stream waits for nothing once cancelled, but the other tests can keep Swift's cooperative threads busy
+        // for longer than that: the follower runs on a queue of its own, and of a few tries one must end within
+        // 100 ms (every one must end).
+        let executor = QueueExecutor()
         var fastest = Duration.seconds(10)
         for _ in 0..<5 where fastest >= .milliseconds(100) {
-            let follower = Task {
+            let follower = Task(executorPreference: executor) {
                 var count = 0
                 for try await _ in repository.changes(workspaceId: workspace) { count += 1 }
                 return (count, ContinuousClock.now)
@@ -184,5 +186,15 @@ import TestSupport
         await #expect(throws: SessionStoreError.self) {
             for try await _ in repository.changes(workspaceId: "") {}
         }
+    }
+}
+
+/// Runs the jobs of the tasks that prefer it on a dispatch queue of its own.
+private final class QueueExecutor: TaskExecutor {
+    private let queue = DispatchQueue(label: "ChangeFeedTests.follower")
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        queue.async { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }
 }

@@ -2,15 +2,17 @@ import CSQLite
 import Foundation
 
 /// How a connection waits for a lock another connection holds: a few yields of the thread, then sleeps that start
-/// at 20 µs and double up to 1 ms, until the lock is free or the busy timeout has passed.
+/// at 20 µs and double up to 250 µs, until the lock is free or the busy timeout has passed.
 ///
 /// SQLite's own handler (`sqlite3_busy_timeout`) sleeps 1, 2, 5, 10 … 100 ms between tries, so a call that meets a
-/// lock held for a fraction of a millisecond can wait tens of milliseconds after it was freed. These waits follow
-/// the lock's real holding times, and a waiting connection never spins: each try past the first few sleeps.
+/// lock held for a fraction of a millisecond can wait tens of milliseconds after it was freed, while the holder
+/// takes the lock again and again. These waits follow the lock's real holding times, and a waiting connection never
+/// spins: each try past the first few sleeps. The longest sleep was chosen with the benchmark's group `processes`
+/// (Benchmarks/README.md, "Several processes").
 final class BusyWait {
     private static let yields: Int32 = 3
     private static let firstSleepNanoseconds: UInt64 = 20_000
-    private static let longestSleepNanoseconds: UInt64 = 1_000_000
+    private static let longestSleepNanoseconds: UInt64 = 250_000
 
     private let timeoutNanoseconds: UInt64
     private var deadline: UInt64 = 0
@@ -50,7 +52,7 @@ final class BusyWait {
             sched_yield()
             return true
         }
-        let doubling = min(UInt64(tries - Self.yields), 10)
+        let doubling = min(UInt64(tries - Self.yields), 8)
         let sleep = min(Self.firstSleepNanoseconds << doubling, Self.longestSleepNanoseconds, deadline - now)
         var pause = timespec(tv_sec: 0, tv_nsec: Int(sleep))
         nanosleep(&pause, nil)

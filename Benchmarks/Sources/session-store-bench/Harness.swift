@@ -10,6 +10,13 @@ struct ResultRow {
     /// Rows each operation returns, to show the cost per row too.
     var rows: Int?
     var note: String?
+    /// For the write rows: each implementation's mean call (the calls that paid a checkpoint included) and p99.
+    var tails: [String: Tail] = [:]
+
+    struct Tail {
+        var mean: Double
+        var p99: Double
+    }
 
     /// Records the figure of the implementation `store` names ("ours", "c", "grdb" or "json").
     mutating func set(_ seconds: Double, for store: String) {
@@ -47,6 +54,10 @@ enum Harness {
                 return values.isEmpty ? nil : median(values)
             }
             var row = samples.sorted { ($0.ours ?? 0) < ($1.ours ?? 0) }[samples.count / 2]
+            for store in row.tails.keys {
+                let tails = samples.compactMap { $0.tails[store] }
+                row.tails[store] = ResultRow.Tail(mean: median(tails.map(\.mean)), p99: median(tails.map(\.p99)))
+            }
             row.ours = middle(\.ours)
             row.rawC = middle(\.rawC)
             row.grdb = middle(\.grdb)
@@ -67,6 +78,30 @@ enum Harness {
     static func ratio(_ numerator: Double?, _ denominator: Double?) -> String {
         guard let numerator, let denominator, denominator > 0 else { return "—" }
         return String(format: "%.2f×", numerator / denominator)
+    }
+
+    /// The mean and the 99th percentile of `samples`.
+    static func tail(_ samples: [Double]) -> ResultRow.Tail {
+        let sorted = samples.sorted()
+        guard !sorted.isEmpty else { return ResultRow.Tail(mean: 0, p99: 0) }
+        return ResultRow.Tail(
+            mean: sorted.reduce(0, +) / Double(sorted.count), p99: sorted[min(sorted.count - 1, sorted.count * 99 / 100)])
+    }
+
+    /// Prints the mean and p99 of the rows that have them, as a second Markdown table.
+    static func printTails(_ rows: [ResultRow]) {
+        let rows = rows.filter { !$0.tails.isEmpty }
+        guard !rows.isEmpty else { return }
+        let stores = [("ours", "SessionStore"), ("c", "raw C"), ("grdb", "GRDB"), ("json", "JSON store")]
+        print()
+        print("| write scenario: mean (checkpoints included) / p99 | " + stores.map(\.1).joined(separator: " | ") + " |")
+        print("|---|" + String(repeating: "---:|", count: stores.count))
+        for row in rows {
+            let cells = stores.map { store in
+                row.tails[store.0].map { "\(format($0.mean)) / \(format($0.p99))" } ?? "—"
+            }
+            print("| \(row.scenario) | " + cells.joined(separator: " | ") + " |")
+        }
     }
 
     /// Prints the table as Markdown, so that it can go into the README as it is.

@@ -40,7 +40,8 @@ struct Scenarios {
     /// of earlier files, other processes) weighs on all of them alike.
     func row(
         _ scenario: String, _ stores: [(String, any BenchmarkedStore)], iterations: (String) -> Int, rows: Int? = nil,
-        warmups: Int = 2, callsInARow: Int = 1, prepare: (any BenchmarkedStore) async throws -> Void = { _ in },
+        warmups: Int = 2, callsInARow: Int = 1, reportsTails: Bool = false,
+        prepare: (any BenchmarkedStore) async throws -> Void = { _ in },
         _ body: @escaping (any BenchmarkedStore, Int) async throws -> Void
     ) async throws -> ResultRow {
         for (_, store) in stores {
@@ -77,6 +78,9 @@ struct Scenarios {
         var result = ResultRow(scenario: scenario, rows: rows)
         for (index, (name, store)) in stores.enumerated() {
             result.set(Harness.median(samples[index]), for: name)
+            if reportsTails {
+                result.tails[name] = Harness.tail(samples[index])
+            }
             await store.close()
         }
         FileHandle.standardError.write(Data("  \(scenario)\n".utf8))
@@ -111,7 +115,7 @@ struct Scenarios {
                         + caller.label, stores,
                     // With FULL every call waits for the disk, whose time varies most: more calls steady the median.
                     iterations: { $0 == "json" ? max(2, min(20, 20_000 / existing)) : (synchronous == .full ? 500 : 300) },
-                    callsInARow: caller.callsInARow
+                    callsInARow: caller.callsInARow, reportsTails: true
                 ) { store, _ in try await store.addMessage(session: "target", withParts: false) })
             }
             // Messages with parts: SessionStore and GRDB write the parts' JSON, C binds text written beforehand.
@@ -121,11 +125,32 @@ struct Scenarios {
                     "addMessage with parts, \(existing) messages in the workspace, synchronous=NORMAL"
                         + caller.label,
                     try await stores(template, legacy: nil, caller: caller), iterations: { _ in 300 },
-                    callsInARow: caller.callsInARow
+                    callsInARow: caller.callsInARow, reportsTails: true
                 ) { store, _ in try await store.addMessage(session: "target", withParts: true) })
             }
         }
+        rows.append(try await sustainedAppends())
         return rows
+    }
+
+    /// What a server feels: `count` appends in a row from one task, the whole run divided by `count` (checkpoints
+    /// and all), each implementation on its own copy, one after the other.
+    func sustainedAppends() async throws -> ResultRow {
+        let count = size(8_000)
+        let template = scratch.file("sustained.sqlite")
+        try Workload.seed(template, Workload.workspaceOf(messages: size(10_000)))
+        var result = ResultRow(scenario: "\(count) appends in a row from one task, whole run per message (checkpoints included)")
+        for (name, store) in try await stores(template, legacy: nil) {
+            try await store.addMessage(session: "target", withParts: false)
+            let started = ContinuousClock.now
+            for _ in 0..<count {
+                try await store.addMessage(session: "target", withParts: false)
+            }
+            result.set(Harness.seconds(ContinuousClock.now - started) / Double(count), for: name)
+            await store.close()
+        }
+        FileHandle.standardError.write(Data("  \(result.scenario)\n".utf8))
+        return result
     }
 
     func streaming() async throws -> [ResultRow] {

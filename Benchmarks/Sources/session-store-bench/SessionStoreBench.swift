@@ -92,7 +92,9 @@ struct SessionStoreBench: AsyncParsableCommand {
             tables.append(rows)
         }
 
-        Harness.printTable(Harness.median(of: tables))
+        let rows = Harness.median(of: tables)
+        Harness.printTable(rows)
+        Harness.printTails(rows)
         if wanted(.memory) {
             let scenarios = Scenarios(scratch: scratch, scale: scale, run: 0)
             print()

@@ -129,22 +129,28 @@ struct Scenarios {
                 ) { store, _ in try await store.addMessage(session: "target", withParts: true) })
             }
         }
-        rows.append(try await sustainedAppends())
+        for caller in [Caller.anyTask, .writersExecutor] {
+            rows.append(try await sustainedAppends(caller: caller))
+        }
         return rows
     }
 
     /// What a server feels: `count` appends in a row from one task, the whole run divided by `count` (checkpoints
-    /// and all), each implementation on its own copy, one after the other.
-    func sustainedAppends() async throws -> ResultRow {
+    /// and all), each implementation on its own copy, one after the other; SessionStore called from where `caller`
+    /// says.
+    func sustainedAppends(caller: Caller) async throws -> ResultRow {
         let count = size(8_000)
         let template = scratch.file("sustained.sqlite")
         try Workload.seed(template, Workload.workspaceOf(messages: size(10_000)))
-        var result = ResultRow(scenario: "\(count) appends in a row from one task, whole run per message (checkpoints included)")
-        for (name, store) in try await stores(template, legacy: nil) {
+        var result = ResultRow(
+            scenario: "\(count) appends in a row from one task, whole run per message (checkpoints included)" + caller.label)
+        for (name, store) in try await stores(template, legacy: nil, caller: caller) {
             try await store.addMessage(session: "target", withParts: false)
             let started = ContinuousClock.now
-            for _ in 0..<count {
-                try await store.addMessage(session: "target", withParts: false)
+            try await store.run {
+                for _ in 0..<count {
+                    try await store.addMessage(session: "target", withParts: false)
+                }
             }
             result.set(Harness.seconds(ContinuousClock.now - started) / Double(count), for: name)
             await store.close()

@@ -75,14 +75,7 @@ enum FeedLatency {
 
     /// Runs this executable as a writer of `count` appends to `path`, and returns when each committed.
     static func runWriterProcess(path: String, count: Int) throws -> [String: Double] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-        process.arguments = ["--feed-writer", path, "--feed-writer-count", "\(count)"]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let printed = try SelfProcess(["--feed-writer", path, "--feed-writer-count", "\(count)"]).finish().printed
         var committed: [String: Double] = [:]
         for line in printed.split(separator: "\n") {
             let fields = line.split(separator: " ")

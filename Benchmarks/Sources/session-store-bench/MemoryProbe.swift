@@ -5,15 +5,7 @@ import SessionStore
 enum MemoryProbe {
     /// Runs this executable with `flag size` and returns what it printed: its peak RSS in MiB.
     static func run(_ flag: String, _ size: Int) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-        process.arguments = [flag, "\(size)"]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return printed.trimmingCharacters(in: .whitespacesAndNewlines)
+        try SelfProcess([flag, "\(size)"]).finish().printed.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     static func importing(messages: Int, scratch: Scratch) async throws {

@@ -48,25 +48,18 @@ enum AppendingProcesses {
         // Each child opens its store, then waits for this moment, so that all of them start appending together.
         let start = FeedLatency.wallClock() + 0.5 + 0.05 * Double(processes)
         let children = try (0..<processes).map { index in
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-            process.arguments = [
+            try SelfProcess([
                 "--append-process", path, "--append-count", "\(count)", "--append-label", "\(index)",
                 "--append-start", String(format: "%.6f", start),
-            ] + (rawC ? ["--append-raw-c"] : [])
-            let output = Pipe()
-            process.standardOutput = output
-            try process.run()
-            return (process, output)
+            ] + (rawC ? ["--append-raw-c"] : []))
         }
         var end = start
         var calls: [Double] = []
-        for (process, output) in children {
-            let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
+        for child in children {
+            let (status, printed) = child.finish()
             let lines = printed.split(separator: "\n")
-            guard process.terminationStatus == 0, lines.count == 2, let finished = Double(lines[0]) else {
-                throw BenchmarkError.sqlite(process.terminationStatus, "appending process: \(printed.prefix(200))")
+            guard status == 0, lines.count == 2, let finished = Double(lines[0]) else {
+                throw BenchmarkError.sqlite(status, "appending process: \(printed.prefix(200))")
             }
             end = max(end, finished)
             calls += lines[1].split(separator: " ").compactMap { Double($0) }

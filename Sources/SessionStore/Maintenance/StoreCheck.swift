@@ -75,10 +75,10 @@ public enum StoreCheck {
         // Each message and session is one document of its search index, under its own search number.
         for (table, index) in [("messages", "message_search"), ("sessions", "session_search")] {
             try collect("search_index", """
-                SELECT (SELECT count(*) FROM \(table)), (SELECT count(*) FROM \(index)_docsize),
-                       (SELECT count(*) FROM \(table) WHERE search_rowid IS NULL)
-                WHERE (SELECT count(*) FROM \(table)) != (SELECT count(*) FROM \(index)_docsize)
-                   OR EXISTS (SELECT 1 FROM \(table) WHERE search_rowid IS NULL)
+                WITH sizes AS MATERIALIZED (
+                    SELECT (SELECT count(*) FROM \(table)) AS row_count, (SELECT count(*) FROM \(index)_docsize) AS documents,
+                           (SELECT count(*) FROM \(table) WHERE search_rowid IS NULL) AS unnumbered)
+                SELECT * FROM sizes WHERE row_count != documents OR unnumbered > 0
                 """) { "\(index) holds \($0.int64(1)) documents for \($0.int64(0)) \(table), \($0.int64(2)) of them unnumbered" }
         }
         try collect("change_gap", """

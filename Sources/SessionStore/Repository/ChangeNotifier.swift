@@ -57,9 +57,9 @@ final class ChangeNotifier: Sendable {
         watchStopped?.withLock { $0 = true }
     }
 
-    /// Wakes every follower.
+    /// Wakes every follower. Called after every write: without followers it only takes the lock.
     func notify() {
-        for follower in state.withLock({ Array($0.followers.values) }) {
+        for follower in state.withLock({ $0.followers.isEmpty ? [] : Array($0.followers.values) }) {
             follower.yield()
         }
     }

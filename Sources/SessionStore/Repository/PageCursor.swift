@@ -62,28 +62,17 @@ extension PageRequest {
         }
     }
 
-    /// Whether the page starts from a cursor rather than from an end of the list.
-    var startsFromCursor: Bool {
+    /// The cursor the page starts from, as the caller passed it; nil for a page at an end of the list.
+    var cursor: String? {
         switch anchor {
-        case .first, .last: false
-        case .after, .before: true
-        }
-    }
-
-    /// The cursor as the caller passed it, for errors; empty for a page at an end of the list.
-    var cursorText: String {
-        switch anchor {
-        case .first, .last: ""
+        case .first, .last: nil
         case .after(let cursor), .before(let cursor): cursor
         }
     }
 
     /// The cursor the page starts from, decoded.
     func decodedCursor() throws(SessionStoreError) -> PageCursor? {
-        switch anchor {
-        case .first, .last: nil
-        case .after(let cursor), .before(let cursor): try PageCursor(decoding: cursor)
-        }
+        try cursor.map { cursor throws(SessionStoreError) in try PageCursor(decoding: cursor) }
     }
 }
 
@@ -104,7 +93,7 @@ extension Page {
             self.init(items: [])
             return
         }
-        let fromCursor = request.startsFromCursor
+        let fromCursor = request.cursor != nil
         let (itemsBefore, itemsAfter) = request.readsForward ? (fromCursor, more) : (more, fromCursor)
         self.init(
             items: items, before: itemsBefore ? cursor(first).encoded : nil, after: itemsAfter ? cursor(last).encoded : nil)

@@ -13,14 +13,11 @@ extension SessionRepository {
             try limits.checkIdentifier(workspaceId, "workspaceId")
             try limits.checkIdentifier(sessionId, "sessionId")
             try page.checkLimit()
-            var position: Int64 = page.readsForward ? 0 : .max
-            var cursorMessageId: String?
-            switch try page.decodedCursor() {
-            case nil: break
-            case .message(let cursorPosition, let messageId)?: (position, cursorMessageId) = (cursorPosition, messageId)
-            case _?: throw SessionStoreError.invalidCursor(page.cursorText)
+            let (start, messageId): (Int64, String?) = switch try page.decodedCursor() {
+            case nil: (page.readsForward ? 0 : .max, nil)
+            case .message(let position, let messageId)?: (position, messageId)
+            case _?: throw SessionStoreError.invalidCursor(page.cursor ?? "")
             }
-            let (start, messageId) = (position, cursorMessageId)
             return try await database.read { connection in
                 let shown = try connection.cachedStatement(
                     "SELECT 1 FROM sessions WHERE id = ?1 AND workspace_id = ?2 AND trashed_at IS NULL"
@@ -29,7 +26,7 @@ extension SessionRepository {
                     let stillThere = try connection.cachedStatement(
                         "SELECT 1 FROM session_messages WHERE session_id = ?1 AND position = ?2 AND message_id = ?3"
                     ).first([.text(sessionId), .integer(start), .text(messageId)]) { _ in true } ?? false
-                    guard shown, stillThere else { throw SessionStoreError.staleCursor(page.cursorText) }
+                    guard shown, stillThere else { throw SessionStoreError.staleCursor(page.cursor ?? "") }
                 }
                 guard shown else { return Page(items: []) }
                 let rows = try connection.cachedStatement(
@@ -61,11 +58,10 @@ extension SessionRepository {
             try limits.checkIdentifier(workspaceId, "workspaceId")
             try page.checkLimit()
             // The list runs newest first, so reading forward is reading the index backwards.
-            var key: (updatedAt: Int64, id: String)?
-            switch try page.decodedCursor() {
-            case nil: break
-            case .session(let updatedAt, let sessionId)?: key = (updatedAt, sessionId)
-            case _?: throw SessionStoreError.invalidCursor(page.cursorText)
+            let key: (updatedAt: Int64, id: String)? = switch try page.decodedCursor() {
+            case nil: nil
+            case .session(let updatedAt, let sessionId)?: (updatedAt, sessionId)
+            case _?: throw SessionStoreError.invalidCursor(page.cursor ?? "")
             }
             let (comparison, order) = page.readsForward ? ("<", "DESC") : (">", "ASC")
             let condition = key == nil ? "" : "AND (updated_at, id) \(comparison) (?3, ?4)"

@@ -114,7 +114,7 @@ extension SessionRepository {
             // The hit the cursor names follows this page, so the page always has an `after` cursor.
             return SearchWindow(offset: start, count: offset - start + 1, limit: offset - start)
         default:
-            throw SessionStoreError.invalidCursor(page.cursorText)
+            throw SessionStoreError.invalidCursor(page.cursor ?? "")
         }
     }
 }

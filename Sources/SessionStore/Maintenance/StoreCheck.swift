@@ -5,7 +5,8 @@ public enum StoreCheck {
     /// One broken rule, with what breaks it.
     public struct Violation: Codable, Sendable, Hashable, CustomStringConvertible {
         /// Which rule: `integrity`, `foreign_key`, `schema`, `position_gap`, `orphan_message`, `dangling_link`,
-        /// `cross_workspace_link`, `cross_workspace_parent`, `search_index`, `change_gap`, `unreadable_row`.
+        /// `cross_workspace_link`, `cross_workspace_parent`, `search_index`, `hidden_chunk`, `change_gap`,
+        /// `unreadable_row`.
         public let rule: String
         /// What breaks it, naming the rows.
         public let detail: String
@@ -81,6 +82,15 @@ public enum StoreCheck {
                 SELECT * FROM sizes WHERE row_count != documents OR unnumbered > 0
                 """) { "\(index) holds \($0.int64(1)) documents for \($0.int64(0)) \(table), \($0.int64(2)) of them unnumbered" }
         }
+        try collect("search_index", """
+            WITH sizes AS MATERIALIZED (
+                SELECT (SELECT count(*) FROM message_chunks) AS row_count, (SELECT count(*) FROM message_chunk_search_docsize) AS documents)
+            SELECT * FROM sizes WHERE row_count != documents
+            """) { "message_chunk_search holds \($0.int64(1)) documents for \($0.int64(0)) message_chunks" }
+        // Readers look for a message's chunks only when it is marked as having them.
+        try collect("hidden_chunk", """
+            SELECT m.id, count(*) FROM message_chunks c JOIN messages m ON m.id = c.message_id WHERE m.chunked = 0 GROUP BY m.id
+            """) { "message \($0.string(0)) has \($0.int64(1)) chunks that readers do not see (chunked is 0)" }
         try collect("change_gap", """
             SELECT workspace_id, min(sequence), max(sequence), count(*) FROM changes GROUP BY workspace_id
             HAVING max(sequence) - min(sequence) + 1 != count(*)

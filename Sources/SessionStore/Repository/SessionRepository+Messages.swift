@@ -92,25 +92,29 @@ extension SessionRepository {
             return try await write { [limits] connection in
                 // A message that only trashed sessions show is as unknown as they are.
                 guard
-                    var message = try connection.cachedStatement(
+                    case (var message, let chunked)? = try connection.cachedStatement(
                         """
-                        SELECT \(StoredRows.messageColumns) FROM messages m
+                        SELECT \(StoredRows.messageColumns), m.chunked FROM messages m
                         WHERE m.id = ?1 AND m.workspace_id = ?2
                           AND (EXISTS (SELECT 1 FROM session_messages l JOIN sessions s ON s.id = l.session_id
                                        WHERE l.message_id = m.id AND s.trashed_at IS NULL)
                                OR EXISTS (SELECT 1 FROM reverted_links r JOIN sessions s ON s.id = r.session_id
                                           WHERE r.message_id = m.id AND s.trashed_at IS NULL))
                         """
-                    ).first([.text(messageId), .text(workspaceId)], StoredRows.message)
+                    ).first([.text(messageId), .text(workspaceId)], { (try StoredRows.message($0), $0.int64(16) != 0) })
                 else { return nil }
                 var changes = MessageChanges(of: message)
                 change(&changes)
                 changes.apply(to: &message)
                 message.updatedAt = now
+                // The content read includes what a stream flushed: it is written whole, in place of the chunks.
+                if chunked {
+                    try connection.execute("DELETE FROM message_chunks WHERE message_id = ?1", [.text(messageId)])
+                }
                 try connection.execute(
                     """
                     UPDATE messages SET content = ?4, parts = ?5, tool_calls = ?6, tool_call_id = ?7, status = ?8,
-                        updated_at = ?10, input_tokens = ?11, output_tokens = ?12, reasoning_tokens = ?13,
+                        updated_at = ?10, chunked = 0, input_tokens = ?11, output_tokens = ?12, reasoning_tokens = ?13,
                         cache_read_tokens = ?14, cache_write_tokens = ?15, cost = ?16
                     WHERE id = ?1 AND workspace_id = ?17 AND session_id = ?2 AND role = ?3 AND created_at = ?9
                     """,

@@ -8,6 +8,10 @@ extension SessionRepository {
     /// `query` is words, never FTS5 syntax: quotes, operators and punctuation in it are searched for as text.
     /// Pages are counted from the best match, so a page read after writes may repeat or skip a hit.
     ///
+    /// A reply that is streaming is found by the text its stream has written so far, ahead of the other hits:
+    /// by words that one of the stream's writes holds (a word cut between two writes is found whole), and by
+    /// its whole content once finished.
+    ///
     /// - Throws: ``SessionStoreError/invalidSearchQuery(reason:)`` for a query with no words or over the limits
     ///   (1,024 bytes, 32 words), ``SessionStoreError/invalidPageSize(_:)`` and
     ///   ``SessionStoreError/invalidCursor(_:)`` (also for a cursor of another query).
@@ -26,6 +30,19 @@ extension SessionRepository {
                 WHERE message_search MATCH ?1 AND m.workspace_id = ?2
                   AND EXISTS (SELECT 1 FROM session_messages l JOIN sessions s ON s.id = l.session_id
                               WHERE l.message_id = m.id AND s.trashed_at IS NULL)
+                """,
+            leading: """
+                SELECT m.id, m.role, m.created_at, snippet(message_chunk_search, -1, ?3, ?4, '…', 16)
+                FROM message_chunk_search
+                JOIN message_chunks c ON c.id = message_chunk_search.rowid
+                JOIN messages m ON m.id = c.message_id
+                WHERE message_chunk_search MATCH ?1 AND m.workspace_id = ?2
+                  AND c.id = (SELECT min(id) FROM message_chunks WHERE message_id = m.id
+                                AND id IN (SELECT rowid FROM message_chunk_search WHERE message_chunk_search MATCH ?1))
+                  AND m.search_rowid NOT IN (SELECT rowid FROM message_search WHERE message_search MATCH ?1)
+                  AND EXISTS (SELECT 1 FROM session_messages l JOIN sessions s ON s.id = l.session_id
+                              WHERE l.message_id = m.id AND s.trashed_at IS NULL)
+                ORDER BY m.created_at, m.id
                 """,
             marks: marks
         ) { row, connection in
@@ -58,25 +75,30 @@ extension SessionRepository {
         }
     }
 
-    /// Runs one search: `columns` of the best hits `from` the index, the query bound to ?1, the workspace to ?2,
-    /// the marks to ?3 and ?4, each row made a hit by `hit`.
+    /// Runs one search: the hits of the `leading` query (same columns, unranked and few), then `columns` of the
+    /// best hits `from` the index; the query bound to ?1, the workspace to ?2, the marks to ?3 and ?4, each row
+    /// made a hit by `hit`.
     private func search<Hit: Sendable>(
         _ operation: String, workspaceId: String, query text: String, page: PageRequest, columns: String, from shown: String,
-        marks: SnippetMarks, hit: @escaping @Sendable (Row, Connection) throws -> Hit
+        leading: String? = nil, marks: SnippetMarks, hit: @escaping @Sendable (Row, Connection) throws -> Hit
     ) async throws -> Page<Hit> {
         try await logged(operation, workspaceId: workspaceId) {
             try limits.checkIdentifier(workspaceId, "workspaceId")
             let query = try SearchQuery(text)
             try page.checkLimit()
             return try await database.read { connection in
-                let arguments: [SQLiteValue] = [.text(query.expression), .text(workspaceId)]
+                let arguments: [SQLiteValue] = [.text(query.expression), .text(workspaceId), .text(marks.open), .text(marks.close)]
+                let first = try leading.map { try connection.cachedStatement($0).map(arguments) { try hit($0, connection) } } ?? []
                 let window = try Self.searchWindow(page, query: query) {
-                    try connection.cachedStatement("SELECT count(*) \(shown)").first(arguments) { $0.int64(0) } ?? 0
+                    try Int64(first.count) + (connection.cachedStatement("SELECT count(*) \(shown)").first(Array(arguments.prefix(2))) { $0.int64(0) } ?? 0)
                 }
-                let hits = try connection.cachedStatement("SELECT \(columns) \(shown) ORDER BY rank LIMIT ?5 OFFSET ?6").map(
-                    arguments + [.text(marks.open), .text(marks.close), .integer(window.count), .integer(window.offset)]
+                let shownFirst = first.dropFirst(Int(window.offset)).prefix(Int(window.count))
+                let ranked = try connection.cachedStatement("SELECT \(columns) \(shown) ORDER BY rank LIMIT ?5 OFFSET ?6").map(
+                    arguments + [
+                        .integer(window.count - Int64(shownFirst.count)), .integer(max(window.offset - Int64(first.count), 0)),
+                    ]
                 ) { try hit($0, connection) }
-                return window.page(of: hits, query: query)
+                return window.page(of: Array(shownFirst) + ranked, query: query)
             }
         }
     }

@@ -42,6 +42,11 @@ public enum SessionStoreError: Error, Sendable, Hashable, CustomStringConvertibl
     /// The change feed was asked for changes it no longer keeps: reload, then follow from
     /// ``SessionRepository/latestChangeSequence(workspaceId:)``. `oldestKept` is the oldest change it still has.
     case changesTrimmed(oldestKept: Int64)
+    /// No live session of the workspace shows the message a stream writes into any more (deleted, or in the
+    /// trash).
+    case messageNotFound(workspaceId: String, messageId: String)
+    /// A message stream was used after its finish or cancel.
+    case streamEnded(messageId: String)
 
     /// The case's name, such as `"sessionNotFound"`: a stable code for scripts and clients to match on.
     public var code: String {
@@ -64,6 +69,8 @@ public enum SessionStoreError: Error, Sendable, Hashable, CustomStringConvertibl
         case .staleCursor: "staleCursor"
         case .invalidSearchQuery: "invalidSearchQuery"
         case .changesTrimmed: "changesTrimmed"
+        case .messageNotFound: "messageNotFound"
+        case .streamEnded: "streamEnded"
         }
     }
 
@@ -109,6 +116,10 @@ public enum SessionStoreError: Error, Sendable, Hashable, CustomStringConvertibl
             "invalid search query: \(reason)"
         case .changesTrimmed(let oldestKept):
             "the change feed no longer keeps changes before \(oldestKept); reload and follow from the latest"
+        case .messageNotFound(let workspaceId, let messageId):
+            "no live session in workspace \(workspaceId) shows message \(messageId)"
+        case .streamEnded(let messageId):
+            "the stream into message \(messageId) has ended"
         }
     }
 }

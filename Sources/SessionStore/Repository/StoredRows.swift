@@ -8,9 +8,18 @@ enum StoredRows {
         """
 
     static let messageColumns = """
-        m.id, m.session_id, m.role, m.content, m.parts, m.tool_calls, m.tool_call_id, m.status, m.created_at,
+        m.id, m.session_id, m.role, \(shownContent), m.parts, m.tool_calls, m.tool_call_id, m.status, m.created_at,
         m.updated_at, m.input_tokens, m.output_tokens, m.reasoning_tokens, m.cache_read_tokens, m.cache_write_tokens,
         m.cost
+        """
+
+    /// A message's content as readers see it: with what its stream has flushed so far, as the schema's
+    /// `conversation` view shows it. The subquery's order is the index's, which `group_concat` keeps.
+    static let shownContent = """
+        CASE WHEN m.chunked
+             THEN coalesce(ifnull(m.content, '') || (SELECT group_concat(c.text, '')
+                           FROM (SELECT text FROM message_chunks WHERE message_id = m.id ORDER BY sequence) c), m.content)
+             ELSE m.content END
         """
 
     /// Inserts a message row from ``insertArguments(_:workspaceId:limits:)``, with the next search number: the

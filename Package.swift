@@ -45,6 +45,7 @@ let package = Package(
         ),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .executableTarget(name: "StoreAppender", dependencies: ["SessionStore"], path: "Tests/StoreAppender"),
+        .executableTarget(name: "StoreStreamer", dependencies: ["SessionStore", "TestSupport"], path: "Tests/StoreStreamer"),
         .target(name: "FaultVFS", dependencies: ["CSQLite"], path: "Tests/FaultVFS"),
         .executableTarget(name: "FaultInjector", dependencies: ["SessionStore", "FaultVFS"], path: "Tests/FaultInjector"),
         .testTarget(name: "SessionStoreSQLiteTests", dependencies: ["SessionStoreSQLite", "TestSupport"]),

@@ -32,7 +32,7 @@ import TestSupport
             await setup.close()
 
             let killAfter = Duration.milliseconds(Int.random(in: 50...600, using: &generator))
-            let acknowledged = try await appendUntilKilled(path: path, session: session.id, after: killAfter)
+            let acknowledged = try await runUntilKilled("StoreAppender", [path, "w", session.id, "1000000", "crash"], after: killAfter)
             acknowledgedInAll += acknowledged.count
 
             let store = try await SessionRepository(path: path)
@@ -46,20 +46,48 @@ import TestSupport
         #expect(acknowledgedInAll > 0, "the appender never got to append before it was killed")
     }
 
-    /// Starts StoreAppender on `session`, kills it with SIGKILL after `delay`, and returns the ids it acknowledged.
-    func appendUntilKilled(path: String, session: String, after delay: Duration) async throws -> [String] {
-        let appender = try ChildProcess(
-            Paths.products.appendingPathComponent("StoreAppender"), [path, "w", session, "1000000", "crash"], standardError: .discard)
+    @Test func aProcessKilledMidStreamKeepsEveryAcknowledgedFlush() async throws {
+        var generator = SystemRandomNumberGenerator()
+        var acknowledgedInAll = 0
+        for trial in 0..<Self.crashTrials {
+            let directory = try TemporaryDirectory()
+            let path = directory.file("stream.sqlite")
+            let setup = try await SessionRepository(path: path)
+            let session = try await setup.createSession(workspaceId: "w")
+            await setup.close()
+
+            let killAfter = Duration.milliseconds(Int.random(in: 200...800, using: &generator))
+            let lines = try await runUntilKilled("StoreStreamer", [path, "w", session.id], after: killAfter)
+            let messageId = try #require(lines.first, "trial \(trial): the streamer never opened its stream")
+            let acknowledged = lines.dropFirst().compactMap { Int($0) }.last ?? 0
+            acknowledgedInAll += acknowledged
+
+            let store = try await SessionRepository(path: path)
+            let reply = try #require(try await store.getSessionMessages(workspaceId: "w", sessionId: session.id).first { $0.id == messageId })
+            let stored = Array((reply.content ?? "").utf8)
+            #expect(stored.count >= acknowledged, "trial \(trial), killed after \(killAfter)")
+            #expect(Array(StreamedText.text(atLeast: stored.count).utf8.prefix(stored.count)) == stored, "trial \(trial): not a prefix")
+            #expect(reply.status == .streaming)
+            #expect(try await store.check().isEmpty, "trial \(trial)")
+            await store.close()
+        }
+        #expect(acknowledgedInAll > 0, "the streamer never got to flush before it was killed")
+    }
+
+    /// Starts the test helper `product` with `arguments`, kills it with SIGKILL after `delay`, and returns the
+    /// lines it printed whole.
+    func runUntilKilled(_ product: String, _ arguments: [String], after delay: Duration) async throws -> [String] {
+        let child = try ChildProcess(Paths.products.appendingPathComponent(product), arguments, standardError: .discard)
         let (seconds, attoseconds) = delay.components
         DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000))) {
-            appender.send(SIGKILL)
+            child.send(SIGKILL)
         }
-        // Read on a dispatch thread while it runs, so that a full pipe never holds the appender up; the pipe ends
+        // Read on a dispatch thread while it runs, so that a full pipe never holds the child up; the pipe ends
         // when the kill closes it.
         let data = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: appender.readStandardOutput()) }
+            DispatchQueue.global().async { continuation.resume(returning: child.readStandardOutput()) }
         }
-        _ = appender.wait()
+        _ = child.wait()
         // A line cut short by the kill is no acknowledgement.
         return String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
     }

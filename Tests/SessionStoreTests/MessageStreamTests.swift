@@ -83,8 +83,9 @@ import TestSupport
         let page = try await repository.getSessionMessages(workspaceId: workspace, sessionId: session.id, page: .last(10))
         #expect(page.items.map(\.content) == [shown])
         #expect(page.items.map(\.status) == [.streaming])
-        // Search reads each write, and a word cut between two writes is found whole.
-        for query in ["cookie", "expired", "midnight", "look"] {
+        // Search reads the text written so far: a word cut between two writes is found whole, words of two writes
+        // together.
+        for query in ["cookie", "expired", "midnight", "look", "look midnight", "cookie expi"] {
             let hits = try await repository.searchMessages(workspaceId: workspace, query: query).items
             #expect(hits.map(\.messageId) == [stream.message.id], "\(query)")
         }
@@ -105,6 +106,38 @@ import TestSupport
         #expect(try Fixtures.count("message_chunks", in: path) == 0)
         #expect(try Fixtures.count("messages", in: path, where: "chunked = 1") == 0)
         #expect(try await repository.check().isEmpty)
+    }
+
+    @Test func aStreamingReplyIsFoundOnlyInItsWorkspaceAndNotFromTheTrash() async throws {
+        let session = try await repository.createSession(workspaceId: workspace)
+        let other = try await repository.createSession(workspaceId: "ws-2")
+        let stream = try await repository.openMessageStream(workspaceId: workspace, sessionId: session.id, options: byHand)
+        let elsewhere = try await repository.openMessageStream(workspaceId: "ws-2", sessionId: other.id, options: byHand)
+        try stream.append("kaleidoscope")
+        try elsewhere.append("kaleidoscope")
+        try await stream.flush()
+        try await elsewhere.flush()
+        let finished = try await repository.addMessage(
+            workspaceId: workspace, sessionId: session.id, message: Fixtures.text(.user, "kaleidoscope again"))
+        let hits = try await repository.searchMessages(workspaceId: workspace, query: "kaleidoscope").items.map(\.messageId)
+        #expect(hits == [stream.message.id, finished.id], "the streaming reply first, each once")
+        #expect(try await repository.searchMessages(workspaceId: "ws-2", query: "kaleid").items.map(\.messageId) == [elsewhere.message.id])
+        #expect(try await repository.trashSession(workspaceId: workspace, sessionId: session.id))
+        #expect(try await repository.searchMessages(workspaceId: workspace, query: "kaleidoscope").items.isEmpty)
+    }
+
+    @Test func reopeningAStreamUnderTheIdOfAFinishedMessageIsRefused() async throws {
+        let session = try await repository.createSession(workspaceId: workspace)
+        let stream = try await repository.openMessageStream(
+            workspaceId: workspace, sessionId: session.id, message: NewMessage(id: "reply-1", role: .assistant), options: byHand)
+        let again = try await repository.openMessageStream(
+            workspaceId: workspace, sessionId: session.id, message: NewMessage(id: "reply-1", role: .assistant), options: byHand)
+        #expect(again.message == stream.message, "a retried open finds the stream's message")
+        try await stream.finish()
+        await #expect(throws: SessionStoreError.messageIdConflict(messageId: "reply-1")) {
+            try await repository.openMessageStream(
+                workspaceId: self.workspace, sessionId: session.id, message: NewMessage(id: "reply-1", role: .assistant))
+        }
     }
 
     @Test func writesComeEverySizeOrIntervalAndTheFeedReportsEachWriteNotEachToken() async throws {
@@ -229,6 +262,32 @@ import TestSupport
         try stream.append(", and after")
         try await stream.finish()
         #expect(try await content(of: stream.message.id, in: fork) == "shared so far, and after")
+    }
+
+    @Test func aStreamOnTheWritersExecutorLetsOtherWritesThroughBetweenItsFlushes() async throws {
+        let streamed = try await repository.createSession(workspaceId: workspace)
+        let other = try await repository.createSession(workspaceId: workspace)
+        let repository = self.repository
+        let workspace = self.workspace
+        let stream = try await repository.openMessageStream(
+            workspaceId: workspace, sessionId: streamed.id, options: MessageStream.Options(flushInterval: .milliseconds(10)))
+        let streaming = Task {
+            try await repository.withWriterExecutor {
+                for token in 0..<400 {
+                    try stream.append("t\(token) ")
+                    if token % 40 == 39 { try await stream.flush() }
+                    try await Task.sleep(for: .milliseconds(1))
+                }
+                return try await stream.finish()
+            }
+        }
+        for index in 0..<20 {
+            _ = try await repository.addMessage(workspaceId: workspace, sessionId: other.id, message: Fixtures.text(.user, "o\(index)"))
+        }
+        let othersDone = try await repository.getSessionMessages(workspaceId: workspace, sessionId: streamed.id).first?.status
+        #expect(othersDone == .streaming, "twenty writes of another session went through while the stream was still open")
+        let finished = try await streaming.value
+        #expect(finished.content == (0..<400).map { "t\($0) " }.joined())
     }
 
     @Test func twoStreamsAndEightWritersAtOnceKeepEveryTextInItsPlace() async throws {

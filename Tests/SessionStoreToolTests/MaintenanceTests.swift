@@ -110,6 +110,7 @@ import TestSupport
         try connection.execute(
             "INSERT INTO messages (id, workspace_id, session_id, role, created_at, updated_at) VALUES ('unindexed', 'ws-7-0', 's', 'user', 0, 0)")
         try connection.execute("DELETE FROM changes WHERE workspace_id = 'ws-7-0' AND sequence = 2")
+        try connection.execute("INSERT INTO message_chunks (message_id, sequence, text) VALUES ('lonely', 1, 'unseen')")
         connection.close()
 
         let (result, output) = try await Tool.json(CheckOutput.self, "check", "--db", database)
@@ -120,6 +121,7 @@ import TestSupport
         #expect(rules.isSuperset(of: ["foreign_key", "position_gap", "orphan_message", "dangling_link", "search_index", "change_gap"]))
         #expect(violations.contains { $0.rule == "search_index" && $0.detail.contains("1 of them unnumbered") })
         #expect(violations.contains { $0.rule == "change_gap" && $0.detail.contains("ws-7-0") })
+        #expect(violations.contains { $0.rule == "hidden_chunk" && $0.detail.contains("lonely") })
         #expect(violations.contains { $0.rule == "orphan_message" && $0.detail.contains("lonely") })
         #expect(violations.contains { $0.rule == "dangling_link" && $0.detail.contains("ghost") })
         #expect(result.standardError.contains("violations in"))

@@ -76,7 +76,10 @@ struct SessionStoreBench: AsyncParsableCommand {
             var rows: [ResultRow] = []
             if wanted(.call) { rows += try await scenarios.smallestCall() }
             if wanted(.add) { rows += try await scenarios.addMessage() }
-            if wanted(.stream) { rows += try await scenarios.streaming() }
+            if wanted(.stream) {
+                rows += try await scenarios.streaming()
+                rows += try await scenarios.messageStreams()
+            }
             if wanted(.read) { rows += try await scenarios.reads() }
             if wanted(.list) { rows += try await scenarios.listSessions() }
             if wanted(.fork) { rows += try await scenarios.forkRevertDelete() }

@@ -82,11 +82,6 @@ public enum StoreCheck {
                 SELECT * FROM sizes WHERE row_count != documents OR unnumbered > 0
                 """) { "\(index) holds \($0.int64(1)) documents for \($0.int64(0)) \(table), \($0.int64(2)) of them unnumbered" }
         }
-        try collect("search_index", """
-            WITH sizes AS MATERIALIZED (
-                SELECT (SELECT count(*) FROM message_chunks) AS row_count, (SELECT count(*) FROM message_chunk_search_docsize) AS documents)
-            SELECT * FROM sizes WHERE row_count != documents
-            """) { "message_chunk_search holds \($0.int64(1)) documents for \($0.int64(0)) message_chunks" }
         // Readers look for a message's chunks only when it is marked as having them.
         try collect("hidden_chunk", """
             SELECT m.id, count(*) FROM message_chunks c JOIN messages m ON m.id = c.message_id WHERE m.chunked = 0 GROUP BY m.id

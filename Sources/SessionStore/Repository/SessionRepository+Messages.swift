@@ -85,6 +85,14 @@ extension SessionRepository {
     public func updateMessage(
         workspaceId: String, messageId: String, _ change: @escaping @Sendable (inout MessageChanges) -> Void
     ) async throws -> SessionMessage? {
+        try await updateMessage(workspaceId: workspaceId, messageId: messageId, endingStream: false, change)
+    }
+
+    /// ``updateMessage(workspaceId:messageId:_:)``; with `endingStream`, also marks the message as one that has no
+    /// chunks any more, which only its stream's end may do: a stream still writing would write chunks no reader sees.
+    func updateMessage(
+        workspaceId: String, messageId: String, endingStream: Bool, _ change: @escaping @Sendable (inout MessageChanges) -> Void
+    ) async throws -> SessionMessage? {
         try await logged("updateMessage", workspaceId: workspaceId, messageId: messageId) {
             try limits.checkIdentifier(workspaceId, "workspaceId")
             try limits.checkIdentifier(messageId, "messageId")
@@ -114,11 +122,11 @@ extension SessionRepository {
                 try connection.execute(
                     """
                     UPDATE messages SET content = ?4, parts = ?5, tool_calls = ?6, tool_call_id = ?7, status = ?8,
-                        updated_at = ?10, chunked = 0, input_tokens = ?11, output_tokens = ?12, reasoning_tokens = ?13,
+                        updated_at = ?10, chunked = chunked AND NOT ?18, input_tokens = ?11, output_tokens = ?12, reasoning_tokens = ?13,
                         cache_read_tokens = ?14, cache_write_tokens = ?15, cost = ?16
                     WHERE id = ?1 AND workspace_id = ?17 AND session_id = ?2 AND role = ?3 AND created_at = ?9
                     """,
-                    try StoredRows.messageArguments(message, workspaceId: workspaceId, limits: limits))
+                    try StoredRows.messageArguments(message, workspaceId: workspaceId, limits: limits) + [.integer(endingStream ? 1 : 0)])
                 try self.record(.messageUpdated, workspaceId: workspaceId, sessionId: message.sessionId, messageId: messageId, at: now, connection)
                 return message
             }

@@ -8,9 +8,7 @@ extension SessionRepository {
     /// `query` is words, never FTS5 syntax: quotes, operators and punctuation in it are searched for as text.
     /// Pages are counted from the best match, so a page read after writes may repeat or skip a hit.
     ///
-    /// A reply that is streaming is found by the text its stream has written so far, ahead of the other hits:
-    /// by words that one of the stream's writes holds (a word cut between two writes is found whole), and by
-    /// its whole content once finished.
+    /// A reply that is streaming is found by the text its stream has written so far, ahead of the other hits.
     ///
     /// - Throws: ``SessionStoreError/invalidSearchQuery(reason:)`` for a query with no words or over the limits
     ///   (1,024 bytes, 32 words), ``SessionStoreError/invalidPageSize(_:)`` and
@@ -27,23 +25,11 @@ extension SessionRepository {
             columns: "m.id, m.role, m.created_at, snippet(message_search, -1, ?3, ?4, '…', 16)",
             from: """
                 FROM message_search JOIN messages m ON m.search_rowid = message_search.rowid
-                WHERE message_search MATCH ?1 AND m.workspace_id = ?2
+                WHERE message_search MATCH ?1 AND m.workspace_id = ?2 AND m.chunked = 0
                   AND EXISTS (SELECT 1 FROM session_messages l JOIN sessions s ON s.id = l.session_id
                               WHERE l.message_id = m.id AND s.trashed_at IS NULL)
                 """,
-            leading: """
-                SELECT m.id, m.role, m.created_at, snippet(message_chunk_search, -1, ?3, ?4, '…', 16)
-                FROM message_chunk_search
-                JOIN message_chunks c ON c.id = message_chunk_search.rowid
-                JOIN messages m ON m.id = c.message_id
-                WHERE message_chunk_search MATCH ?1 AND m.workspace_id = ?2
-                  AND c.id = (SELECT min(id) FROM message_chunks WHERE message_id = m.id
-                                AND id IN (SELECT rowid FROM message_chunk_search WHERE message_chunk_search MATCH ?1))
-                  AND m.search_rowid NOT IN (SELECT rowid FROM message_search WHERE message_search MATCH ?1)
-                  AND EXISTS (SELECT 1 FROM session_messages l JOIN sessions s ON s.id = l.session_id
-                              WHERE l.message_id = m.id AND s.trashed_at IS NULL)
-                ORDER BY m.created_at, m.id
-                """,
+            leading: Self.streamingHits,
             marks: marks
         ) { row, connection in
             let id = row.string(0)
@@ -75,12 +61,46 @@ extension SessionRepository {
         }
     }
 
-    /// Runs one search: the hits of the `leading` query (same columns, unranked and few), then `columns` of the
-    /// best hits `from` the index; the query bound to ?1, the workspace to ?2, the marks to ?3 and ?4, each row
-    /// made a hit by `hit`.
+    /// The hits among replies that are streaming, matched against their text as it is now by the index's rules:
+    /// their chunks have no index of their own, so that a flush writes none. The bindings are those of `search`.
+    private static func streamingHits<Hit>(
+        _ connection: Connection, _ arguments: [SQLiteValue], _ hit: (Row, Connection) throws -> Hit
+    ) throws -> [Hit] {
+        guard
+            try connection.cachedStatement("SELECT 1 FROM messages WHERE workspace_id = ?1 AND chunked = 1 LIMIT 1")
+                .first([arguments[1]], { _ in true }) == true
+        else { return [] }
+        try connection.execute(
+            """
+            CREATE VIRTUAL TABLE IF NOT EXISTS temp.streaming_search
+            USING fts5(content, parts_text, tokenize = 'unicode61 remove_diacritics 2')
+            """)
+        // The copies of the text live for this search only.
+        defer { try? connection.execute("DELETE FROM temp.streaming_search") }
+        try connection.execute(
+            """
+            INSERT INTO temp.streaming_search (rowid, content, parts_text)
+            SELECT m.search_rowid, \(StoredRows.shownContent), m.parts_text FROM messages m
+            WHERE m.workspace_id = ?1 AND m.chunked = 1
+            """, [arguments[1]])
+        return try connection.cachedStatement(
+            """
+            SELECT m.id, m.role, m.created_at, snippet(streaming_search, -1, ?3, ?4, '…', 16)
+            FROM temp.streaming_search JOIN messages m ON m.search_rowid = streaming_search.rowid
+            WHERE streaming_search MATCH ?1 AND m.workspace_id = ?2
+              AND EXISTS (SELECT 1 FROM session_messages l JOIN sessions s ON s.id = l.session_id
+                          WHERE l.message_id = m.id AND s.trashed_at IS NULL)
+            ORDER BY rank
+            """
+        ).map(arguments) { try hit($0, connection) }
+    }
+
+    /// Runs one search: the few hits `leading` finds, then `columns` of the best hits `from` the index; the
+    /// query bound to ?1, the workspace to ?2, the marks to ?3 and ?4, each row made a hit by `hit`.
     private func search<Hit: Sendable>(
         _ operation: String, workspaceId: String, query text: String, page: PageRequest, columns: String, from shown: String,
-        leading: String? = nil, marks: SnippetMarks, hit: @escaping @Sendable (Row, Connection) throws -> Hit
+        leading: (@Sendable (Connection, [SQLiteValue], (Row, Connection) throws -> Hit) throws -> [Hit])? = nil,
+        marks: SnippetMarks, hit: @escaping @Sendable (Row, Connection) throws -> Hit
     ) async throws -> Page<Hit> {
         try await logged(operation, workspaceId: workspaceId) {
             try limits.checkIdentifier(workspaceId, "workspaceId")
@@ -88,7 +108,7 @@ extension SessionRepository {
             try page.checkLimit()
             return try await database.read { connection in
                 let arguments: [SQLiteValue] = [.text(query.expression), .text(workspaceId), .text(marks.open), .text(marks.close)]
-                let first = try leading.map { try connection.cachedStatement($0).map(arguments) { try hit($0, connection) } } ?? []
+                let first = try leading?(connection, arguments, hit) ?? []
                 let window = try Self.searchWindow(page, query: query) {
                     try Int64(first.count) + (connection.cachedStatement("SELECT count(*) \(shown)").first(Array(arguments.prefix(2))) { $0.int64(0) } ?? 0)
                 }

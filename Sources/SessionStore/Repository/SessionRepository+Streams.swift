@@ -15,7 +15,8 @@ extension SessionRepository {
     /// Each write of the stream records a `messageUpdated` change, so the change feed reports a stream's writes
     /// (every flush), not its tokens.
     ///
-    /// - Throws: what ``addMessage(workspaceId:sessionId:message:)`` throws.
+    /// - Throws: what ``addMessage(workspaceId:sessionId:message:)`` throws; also
+    ///   ``SessionStoreError/messageIdConflict(messageId:)`` when `message.id` names a message that is not streaming.
     public func openMessageStream(
         workspaceId: String, sessionId: String, message: NewMessage = NewMessage(role: .assistant),
         options: MessageStream.Options = MessageStream.Options()
@@ -23,13 +24,15 @@ extension SessionRepository {
         var streaming = message
         streaming.status = .streaming
         let created = try await addMessage(workspaceId: workspaceId, sessionId: sessionId, message: streaming)
+        // A retried open finds the message its first attempt created; a finished one is not streamed into again.
+        guard created.status == .streaming else { throw SessionStoreError.messageIdConflict(messageId: created.id) }
         return MessageStream(message: created, workspaceId: workspaceId, repository: self, options: options)
     }
 
-    /// Stores `text` as the message's next chunk, after `lead`, the end of the word the previous chunk stopped in.
+    /// Stores `text` as the message's next chunk.
     ///
     /// - Throws: ``SessionStoreError/messageNotFound(workspaceId:messageId:)`` when the message is gone.
-    func writeChunk(_ text: String, lead: String, workspaceId: String, messageId: String) async throws {
+    func writeChunk(_ text: String, workspaceId: String, messageId: String) async throws {
         try await logged("writeChunk", workspaceId: workspaceId, messageId: messageId) {
             let now = configuration.now()
             try await write { connection in
@@ -39,12 +42,10 @@ extension SessionRepository {
                 else { throw SessionStoreError.messageNotFound(workspaceId: workspaceId, messageId: messageId) }
                 try connection.execute(
                     """
-                    INSERT INTO message_chunks (message_id, sequence, text, lead)
-                    SELECT ?1, coalesce(max(sequence), 0) + 1, ?2, ?3 FROM message_chunks WHERE message_id = ?1
+                    INSERT INTO message_chunks (message_id, sequence, text)
+                    SELECT ?1, coalesce(max(sequence), 0) + 1, ?2 FROM message_chunks WHERE message_id = ?1
                     """,
-                    [.text(messageId), .text(text), .text(lead)])
-                // A no-op after the first chunk; needed again after updateMessage folded the chunks in.
-                try connection.execute("UPDATE messages SET chunked = 1 WHERE id = ?1 AND chunked = 0", [.text(messageId)])
+                    [.text(messageId), .text(text)])
                 try self.record(.messageUpdated, workspaceId: workspaceId, sessionId: sessionId, messageId: messageId, at: now, connection)
             }
         }

@@ -22,14 +22,16 @@ enum StoredRows {
              ELSE m.content END
         """
 
-    /// Inserts a message row from ``insertArguments(_:workspaceId:limits:)``, with the next search number: the
-    /// schema's trigger for rows written by hand would find both with a second statement.
+    /// Inserts a message row from ``insertArguments(_:workspaceId:limits:)``, with the next search number (the
+    /// schema's trigger for rows written by hand would find it with a second statement), marked as one that may
+    /// have chunks when it is streaming: a stream's writes then never touch the row, whose last columns lie past
+    /// its content.
     static let insertMessage = """
         INSERT INTO messages (id, session_id, role, content, parts, tool_calls, tool_call_id, status, created_at,
             updated_at, input_tokens, output_tokens, reasoning_tokens, cache_read_tokens, cache_write_tokens, cost,
-            workspace_id, parts_text, search_rowid)
+            workspace_id, parts_text, search_rowid, chunked)
         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-            (SELECT coalesce(max(search_rowid), 0) + 1 FROM messages))
+            (SELECT coalesce(max(search_rowid), 0) + 1 FROM messages), ?8 IS 'streaming')
         """
 
     /// The session of a row of `sessionColumns`, without its message ids.

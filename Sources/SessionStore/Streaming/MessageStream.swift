@@ -92,7 +92,7 @@ public final class MessageStream: Sendable {
             switch buffer.next() {
             case .write(let chunk):
                 do {
-                    try await repository.writeChunk(chunk.text, lead: chunk.lead, workspaceId: workspaceId, messageId: messageId)
+                    try await repository.writeChunk(chunk.text, workspaceId: workspaceId, messageId: messageId)
                     buffer.written(chunk)
                 } catch {
                     buffer.failed(chunk, error)
@@ -118,7 +118,7 @@ public final class MessageStream: Sendable {
     ) async throws -> SessionMessage {
         let rest = buffer.rest()
         do {
-            let finished = try await repository.updateMessage(workspaceId: workspaceId, messageId: messageId) { message in
+            let finished = try await repository.updateMessage(workspaceId: workspaceId, messageId: messageId, endingStream: true) { message in
                 if !rest.text.isEmpty { message.content = (message.content ?? "") + rest.text }
                 message.status = status
                 if let parts { message.parts = parts }

@@ -7,7 +7,6 @@ final class StreamBuffer: Sendable {
     /// Text taken from the buffer to be written as one chunk, with the callers of `flush()` who wait for it.
     struct Chunk: Sendable {
         var text: String
-        var lead: String
         var waiters: [CheckedContinuation<Void, any Error>]
     }
 
@@ -33,7 +32,6 @@ final class StreamBuffer: Sendable {
         var since: ContinuousClock.Instant?
         /// The content's size with everything appended, against the message limit.
         var contentBytes: Int
-        var lead = ""
         var waiters: [CheckedContinuation<Void, any Error>] = []
         var writing = false
         var failure: (any Error)?
@@ -107,7 +105,7 @@ final class StreamBuffer: Sendable {
                 return (.sleep(until: deadline), [])
             }
             defer { (state.text, state.byteCount, state.since, state.waiters, state.writing) = ("", 0, nil, [], true) }
-            return (.write(Chunk(text: state.text, lead: state.lead, waiters: state.waiters)), [])
+            return (.write(Chunk(text: state.text, waiters: state.waiters)), [])
         }
         for waiter in answered { waiter.resume() }
         return work
@@ -115,11 +113,7 @@ final class StreamBuffer: Sendable {
 
     /// Records that `chunk` is stored, and answers those who waited for it.
     func written(_ chunk: Chunk) {
-        let lead = Self.trailingWord(of: chunk.lead + chunk.text)
-        state.withLock { state in
-            state.lead = lead
-            state.writing = false
-        }
+        state.withLock { $0.writing = false }
         for waiter in chunk.waiters { waiter.resume() }
     }
 
@@ -148,7 +142,7 @@ final class StreamBuffer: Sendable {
     func rest() -> Chunk {
         state.withLock { state in
             defer { (state.text, state.byteCount, state.waiters) = ("", 0, []) }
-            return Chunk(text: state.text, lead: state.lead, waiters: state.waiters)
+            return Chunk(text: state.text, waiters: state.waiters)
         }
     }
 
@@ -178,11 +172,5 @@ final class StreamBuffer: Sendable {
             return state.sleeper
         }
         sleeper?.resume()
-    }
-
-    /// The letters and digits at the end of `text` (at most 64 characters): the start of a word the next chunk
-    /// may finish.
-    static func trailingWord(of text: String) -> String {
-        String(text.reversed().prefix { $0.isLetter || $0.isNumber }.prefix(64).reversed())
     }
 }

@@ -215,8 +215,14 @@ import TestSupport
             options: byHand)
         try stream.append(String(repeating: "a", count: 60))
         #expect(throws: SessionStoreError.valueTooLarge(field: "message", byteCount: 101, limit: 100)) { try stream.append("b") }
+        // Parts that would take the message over the limit fail the finish, which keeps the text for another try.
+        await #expect(throws: SessionStoreError.self) {
+            try await stream.finish(parts: [MessagePart(type: .text, content: String(repeating: "x", count: 50))])
+        }
+        #expect(throws: SessionStoreError.streamEnded(messageId: stream.message.id)) { try stream.append("c") }
         let finished = try await stream.finish()
         #expect(finished.content == String(repeating: "p", count: 40) + String(repeating: "a", count: 60))
+        #expect(finished.status == .completed)
         await small.close()
     }
 

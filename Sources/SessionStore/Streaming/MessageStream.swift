@@ -61,9 +61,11 @@ public final class MessageStream: Sendable {
     /// whole, its status becomes `status`, and `parts`, `toolCalls` and `usage` replace the message's when given.
     /// Returns the message as stored.
     ///
-    /// - Throws: ``SessionStoreError/streamEnded(messageId:)`` when the stream was finished already, or
+    /// - Throws: ``SessionStoreError/streamEnded(messageId:)`` when the stream was finished already,
     ///   ``SessionStoreError/messageNotFound(workspaceId:messageId:)`` when no live session shows the message
-    ///   any more (deleted, or in the trash); nothing is written then.
+    ///   any more (deleted, or in the trash), or ``SessionStoreError/valueTooLarge(field:byteCount:limit:)`` for
+    ///   a message over ``Limits/messageBytes`` with its parts and tool calls. Nothing is written then, and the
+    ///   stream keeps the rest: `finish` or ``cancel()`` may be called again (no more appends).
     @discardableResult
     public func finish(
         status: SessionMessage.Status = .completed, parts: [MessagePart]? = nil, toolCalls: [ToolCall]? = nil,
@@ -129,6 +131,7 @@ public final class MessageStream: Sendable {
             for waiter in rest.waiters { waiter.resume() }
             return finished
         } catch {
+            buffer.restore(rest)
             for waiter in rest.waiters { waiter.resume(throwing: error) }
             throw error
         }

@@ -21,6 +21,8 @@ final class StreamBuffer: Sendable {
     enum Ending: Sendable {
         /// `finish` or `cancel` writes the rest itself.
         case closed
+        /// Their write failed and put the rest back: they may be called again.
+        case closeFailed
         /// The handle was released: the flusher writes the rest.
         case abandoned
     }
@@ -60,6 +62,7 @@ final class StreamBuffer: Sendable {
         let wakeFlusher = try state.withLock { state throws -> Bool in
             if state.ending != nil { throw SessionStoreError.streamEnded(messageId: messageId) }
             if let failure = state.failure { throw failure }
+            if text.isEmpty { return false }
             guard state.contentBytes + byteCount <= messageBytes else {
                 throw SessionStoreError.valueTooLarge(field: "message", byteCount: state.contentBytes + byteCount, limit: messageBytes)
             }
@@ -128,14 +131,25 @@ final class StreamBuffer: Sendable {
         for waiter in chunk.waiters { waiter.resume(throwing: error) }
     }
 
-    /// Stops appends for good and wakes the flusher, which stops; false when the stream had ended already.
+    /// Stops appends for good and wakes the flusher, which stops; false when the stream had ended already
+    /// (unless its last write failed).
     func end(_ ending: Ending) -> Bool {
         let first = state.withLock { state in
-            defer { state.ending = state.ending ?? ending }
-            return state.ending == nil
+            guard state.ending == nil || state.ending == .closeFailed else { return false }
+            state.ending = ending
+            return true
         }
         if first { wake() }
         return first
+    }
+
+    /// Puts back the rest that the last write failed to store, so that `finish` or `cancel` may try again.
+    func restore(_ rest: Chunk) {
+        state.withLock { state in
+            state.text = rest.text + state.text
+            state.byteCount += rest.text.utf8.count
+            state.ending = .closeFailed
+        }
     }
 
     /// Everything not written yet, for the last write, with everyone waiting for it; call after the flusher stopped.

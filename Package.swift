@@ -7,11 +7,18 @@ let package = Package(
     products: [
         .library(name: "SessionStore", targets: ["SessionStore"]),
         .library(name: "SessionStoreSQLite", targets: ["SessionStoreSQLite"]),
+        .library(name: "SessionStoreServer", targets: ["SessionStoreServer"]),
         .executable(name: "session-store", targets: ["session-store"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // The HTTP server only (SessionStoreServer, `session-store serve`): the library builds none of them.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-async-algorithms", from: "1.1.4"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         // Builds the DocC catalog (`swift package generate-documentation`); a plugin, linked into nothing.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
@@ -34,9 +41,25 @@ let package = Package(
             dependencies: ["SessionStoreSQLite", .product(name: "Logging", package: "swift-log")],
             plugins: ["EmbedMigrationsPlugin"]
         ),
+        .target(
+            name: "SessionStoreServer",
+            dependencies: [
+                "SessionStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
+            ],
+            resources: [.copy("openapi.json")]
+        ),
         .executableTarget(
             name: "session-store",
-            dependencies: ["SessionStore", "SessionStoreSQLite", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "SessionStore", "SessionStoreSQLite", "SessionStoreServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         .executableTarget(
             name: "session-store-demo",
@@ -53,6 +76,13 @@ let package = Package(
             name: "SessionStoreTests",
             dependencies: ["SessionStore", "SessionStoreSQLite", "TestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "SessionStoreToolTests", dependencies: ["SessionStore", "SessionStoreSQLite", "TestSupport"]),
+        .testTarget(
+            name: "SessionStoreServerTests",
+            dependencies: [
+                "SessionStoreServer", "SessionStore", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

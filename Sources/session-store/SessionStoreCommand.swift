@@ -9,7 +9,7 @@ struct SessionStoreCommand: AsyncParsableCommand {
         version: "session-store \(ToolVersion.current)",
         subcommands: [
             ImportCommand.self, ExportCommand.self, MigrateCommand.self, CheckCommand.self, StatsCommand.self,
-            ListCommand.self, SearchCommand.self, ChangesCommand.self, BackupCommand.self, TrashCommand.self,
+            ListCommand.self, SearchCommand.self, ChangesCommand.self, BackupCommand.self, TrashCommand.self, ServeCommand.self,
         ])
 
     /// Parses and runs, first turning a mistyped verb into a suggestion: left to the parser, `imprt DIR` is

@@ -74,21 +74,25 @@ import TestSupport
         #expect(acknowledgedInAll > 0, "the streamer never got to flush before it was killed")
     }
 
-    /// Starts the test helper `product` with `arguments`, kills it with SIGKILL after `delay`, and returns the
-    /// lines it printed whole.
+    /// Starts the test helper `product` with `arguments`, kills it with SIGKILL `delay` after its first line
+    /// (a loaded machine may take longer than any delay to start it), and returns the lines it printed whole.
     func runUntilKilled(_ product: String, _ arguments: [String], after delay: Duration) async throws -> [String] {
         let child = try ChildProcess(Paths.products.appendingPathComponent(product), arguments, standardError: .discard)
-        let (seconds, attoseconds) = delay.components
-        DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000))) {
-            child.send(SIGKILL)
-        }
         // Read on a dispatch thread while it runs, so that a full pipe never holds the child up; the pipe ends
         // when the kill closes it.
-        let data = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: child.readStandardOutput()) }
+        let (first, data) = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                let first = child.readStandardOutputLine()
+                let (seconds, attoseconds) = delay.components
+                DispatchQueue.global().asyncAfter(
+                    deadline: .now() + .milliseconds(Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000))
+                ) { child.send(SIGKILL) }
+                continuation.resume(returning: (first, child.readStandardOutput()))
+            }
         }
         _ = child.wait()
         // A line cut short by the kill is no acknowledgement.
-        return String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
+        let rest = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        return (first.map { [$0] } ?? []) + rest.map(String.init)
     }
 }

@@ -70,6 +70,21 @@ public final class ChildProcess: Sendable {
     /// Everything the child writes on standard output, once it closes it (a `.pipe` output only).
     public func readStandardOutput() -> Data { Self.readToEnd(outputPipe) }
 
+    /// The next line the child writes on standard output, without its newline; nil once it closes it (a `.pipe`
+    /// output only). Reads a byte at a time, so that nothing after the line is taken from the pipe.
+    public func readStandardOutputLine() -> String? {
+        guard let outputPipe else { return nil }
+        var line: [UInt8] = []
+        var byte: UInt8 = 0
+        while true {
+            let count = read(outputPipe, &byte, 1)
+            if count < 0 && errno == EINTR { continue }
+            guard count == 1 else { return line.isEmpty ? nil : String(decoding: line, as: UTF8.self) }
+            if byte == UInt8(ascii: "\n") { return String(decoding: line, as: UTF8.self) }
+            line.append(byte)
+        }
+    }
+
     /// Everything the child writes on standard error, once it closes it (a `.pipe` output only).
     public func readStandardError() -> Data { Self.readToEnd(errorPipe) }
 

@@ -1,0 +1,27 @@
+import Foundation
+import Hummingbird
+
+/// Request and response bodies as JSON, the one way routes read and write them.
+enum JSONBody {
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }()
+
+    /// `value` as a JSON response.
+    static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
+        var headers = headers
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(data: try encoder.encode(value))))
+    }
+
+    /// The request's body decoded as `type`, read up to `limit` bytes (413 past it); `empty` for a request
+    /// without a body, when given. Fields `type` does not know are ignored.
+    static func decode<T: Decodable>(_ type: T.Type, from request: Request, limit: Int, empty: T? = nil) async throws -> T {
+        var request = request
+        let buffer = try await request.collectBody(upTo: limit)
+        if buffer.readableBytes == 0, let empty { return empty }
+        return try JSONDecoder().decode(type, from: Data(buffer.readableBytesView))
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import Logging
+import NIOCore
+import ServiceLifecycle
+import SessionStore
+import UnixSignals
+
+/// SessionStore over HTTP: JSON routes for the manager API under `/v1/workspaces/{workspace}/`, the change feed
+/// as server-sent events, `/health` and `/openapi.json` (the committed OpenAPI document, which lists every route).
+public enum SessionStoreServer {
+    /// Why the server would not start.
+    public struct SetupError: Error, CustomStringConvertible {
+        /// One line saying what was wrong.
+        public let description: String
+    }
+
+    /// The router of every route, for `store` and `options`.
+    public static func router(store: SessionRepository, options: ServerOptions) -> Router<ServerContext> {
+        let router = Router(context: ServerContext.self)
+        router.add(middleware: LogRequestsMiddleware(.info))
+        router.add(middleware: ErrorMiddleware())
+        router.get("health") { _, _ in
+            // A read of the store: it answers, and its file is readable.
+            _ = try await store.getActiveSessionCount(workspaceId: "health")
+            return try JSONBody.response(["status": "ok"])
+        }
+        router.get("openapi.json") { _, _ in
+            var headers = HTTPFields()
+            headers[.contentType] = "application/json"
+            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(data: try OpenAPIDocument.data())))
+        }
+        let workspace = router.group("v1/workspaces/:workspace").add(middleware: AuthenticationMiddleware(tokens: options.tokens))
+        SessionRoutes(store: store, bodyLimit: options.bodyLimit).add(to: workspace)
+        MessageRoutes(store: store, bodyLimit: options.bodyLimit).add(to: workspace)
+        SearchRoutes(store: store).add(to: workspace)
+        ChangeRoutes(store: store, keepAliveInterval: options.keepAliveInterval).add(to: workspace)
+        return router
+    }
+
+    /// The server as a Hummingbird application, to run in a service group of one's own or in tests.
+    ///
+    /// - Throws: ``SetupError`` for a host other than loopback without tokens.
+    public static func application(
+        store: SessionRepository, options: ServerOptions, logger: Logger,
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+    ) throws -> some ApplicationProtocol {
+        guard options.tokens != nil || options.listensOnLoopbackOnly else {
+            throw SetupError(description: "without --tokens the server listens on loopback only, not on \(options.host)")
+        }
+        let slowClientTimeout = TimeAmount.nanoseconds(Int64(options.slowClientTimeout / .nanoseconds(1)))
+        let channel = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [SlowReaderHandler(timeout: slowClientTimeout)],
+            idleTimeout: .nanoseconds(Int64(options.idleTimeout / .nanoseconds(1))),
+            httpDecoderConfiguration: .init(maxHeaderFieldSize: options.headerLimit, maxHeaderListSize: options.headerLimit))
+        return Application(
+            router: router(store: store, options: options), server: .http1(configuration: channel),
+            configuration: ApplicationConfiguration(address: .hostname(options.host, port: options.port), serverName: "session-store"),
+            onServerRunning: onServerRunning, logger: logger)
+    }
+
+    /// Serves `store` until SIGTERM or SIGINT, then stops accepting connections, lets the requests in flight
+    /// finish (for up to ``ServerOptions/shutdownTimeout``), and closes the store. SIGHUP reads the tokens file
+    /// again.
+    public static func run(
+        store: SessionRepository, options: ServerOptions, logger: Logger,
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+    ) async throws {
+        let application = try application(store: store, options: options, logger: logger, onServerRunning: onServerRunning)
+        // Shut down in reverse order: the server first, the store last.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: StoreService(store: store))]
+        if let tokens = options.tokens {
+            services.append(.init(service: TokenReloadService(tokens: tokens, logger: logger)))
+        }
+        services.append(.init(service: application))
+        var configuration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        configuration.maximumGracefulShutdownDuration = options.shutdownTimeout
+        try await ServiceGroup(configuration: configuration).run()
+    }
+}
+
+/// Closes the store once the service group shuts down, after the server.
+struct StoreService: Service {
+    let store: SessionRepository
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await store.close()
+    }
+}
+
+/// Reads the tokens file again on SIGHUP; a file that does not parse leaves the tokens in use.
+struct TokenReloadService: Service {
+    let tokens: AccessTokens
+    let logger: Logger
+
+    func run() async throws {
+        for await _ in await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown() {
+            do {
+                try tokens.reload()
+                logger.info("tokens file read again")
+            } catch {
+                logger.error("tokens file refused, the tokens in use stay", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+}
+
+/// The committed OpenAPI document, `openapi.json` among the target's resources.
+enum OpenAPIDocument {
+    static func data() throws -> Data {
+        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json") else {
+            throw SessionStoreServer.SetupError(description: "openapi.json is missing from the server's resources")
+        }
+        return try Data(contentsOf: url)
+    }
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import Logging
+import SessionStore
+import SessionStoreServer
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the store over HTTP: JSON routes under /v1/workspaces/WORKSPACE/, /health and /openapi.json.",
+        discussion: """
+            Prints `listening on http://HOST:PORT` once it accepts connections. SIGTERM or SIGINT stops it: it \
+            stops accepting, lets the requests in flight finish, and closes the store. With --tokens, each request \
+            needs `Authorization: Bearer TOKEN`; SIGHUP reads the file again. Without it, the server listens on \
+            loopback only.
+            """)
+
+    @OptionGroup var database: DatabaseOption
+
+    @Option(help: "The address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "The port to listen on; 0 picks a free one.")
+    var port = 8080
+
+    @Option(help: "A file of bearer tokens: one per line, then the workspaces it may use (comma-separated) or *.")
+    var tokens: String?
+
+    func run() async throws {
+        try await Terminal.run(json: JSONOption()) {
+            let accessTokens = try tokens.map { path in
+                do { return try AccessTokens(path: path) } catch let error as AccessTokens.FileError {
+                    throw ToolError(error.description)
+                }
+            }
+            // Standard output is for the listening line; the log goes to standard error.
+            LoggingSystem.bootstrap(StreamLogHandler.standardError)
+            var logger = Logger(label: "session-store")
+            logger.logLevel = .info
+            try await Terminal.withWritableRepository(database.path) { repository in
+                let options = ServerOptions(host: host, port: port, tokens: accessTokens)
+                do {
+                    try await SessionStoreServer.run(store: repository, options: options, logger: logger) { channel in
+                        let address = channel.localAddress
+                        Terminal.print("listening on http://\(host):\(address?.port ?? port)")
+                    }
+                } catch let error as SessionStoreServer.SetupError {
+                    throw ToolError(error.description)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import SessionStore
+import SessionStoreServer
+import TestSupport
+
+/// A server on an ephemeral loopback port over a store of its own, and a client of it that speaks JSON.
+struct LiveServer {
+    let store: SessionRepository
+    let options: ServerOptions
+
+    init(tokens: String? = nil, configure: (inout ServerOptions) -> Void = { _ in }) async throws {
+        let directory = try TemporaryDirectory()
+        store = try await SessionRepository(path: directory.file("server.sqlite"))
+        var options = ServerOptions(port: 0, tokens: try tokens.map { text in
+            let path = directory.file("tokens")
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            return try AccessTokens(path: path)
+        })
+        configure(&options)
+        self.options = options
+    }
+
+    /// Runs `body` with a live client of the server.
+    func run<T: Sendable>(_ body: @Sendable (Client) async throws -> T) async throws -> T {
+        let application = try SessionStoreServer.application(store: store, options: options, logger: Logger(label: "test"))
+        return try await application.test(.live) { client in try await body(Client(client: client)) }
+    }
+
+    /// Requests with a bearer token, bodies as JSON.
+    struct Client: Sendable {
+        let client: any TestClientProtocol
+        var token: String?
+
+        var port: Int { client.port ?? 0 }
+
+        func send(
+            _ method: HTTPRequest.Method, _ uri: String, json: String? = nil, headers: HTTPFields = [:], token: String? = nil
+        ) async throws -> TestResponse {
+            var headers = headers
+            if let token = token ?? self.token { headers[.authorization] = "Bearer \(token)" }
+            if json != nil { headers[.contentType] = "application/json" }
+            return try await client.execute(uri: uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) })
+        }
+
+        /// The response's body decoded as `type`.
+        func decode<T: Decodable>(_ type: T.Type, _ response: TestResponse) throws -> T {
+            try JSONDecoder().decode(type, from: Data(response.body.readableBytesView))
+        }
+
+        func with(token: String) -> Client {
+            Client(client: client, token: token)
+        }
+    }
+}
+
+/// The error body every refusal carries.
+struct RefusalBody: Decodable, Equatable {
+    struct Detail: Decodable, Equatable {
+        var code: String
+        var message: String
+    }
+    var error: Detail
+}
+
+extension TestResponse {
+    var text: String { String(buffer: body) }
+}

@@ -1,0 +1,143 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import SessionStore
+import Logging
+import SessionStoreServer
+import Testing
+
+/// Every route of the manager API over real HTTP on loopback: statuses and bodies.
+@Suite struct RouteTests {
+    let base = "/v1/workspaces/ws-1"
+
+    @Test func sessionsAndMessagesGoThroughEveryRoute() async throws {
+        let server = try await LiveServer()
+        try await server.run { client in
+            let created = try await client.send(.post, "\(base)/sessions", json: #"{"title": "Fix login", "agent": "build"}"#)
+            #expect(created.status == .created)
+            let session = try client.decode(Session.self, created)
+            #expect(session.title == "Fix login")
+            #expect(session.agent == "build")
+
+            let first = try await client.send(.post, "\(base)/sessions/\(session.id)/messages", json: #"{"role": "user", "content": "Why?"}"#)
+            #expect(first.status == .created)
+            let message = try client.decode(SessionMessage.self, first)
+            let answer = try client.decode(SessionMessage.self, try await client.send(
+                .post, "\(base)/sessions/\(session.id)/messages",
+                json: #"{"role": "assistant", "content": "Because", "usage": {"inputTokens": 3, "outputTokens": 4, "reasoningTokens": 0, "cacheReadTokens": 0, "cacheWriteTokens": 0, "cost": 0.5}}"#))
+            let all = try client.decode([SessionMessage].self, try await client.send(.get, "\(base)/sessions/\(session.id)/messages"))
+            #expect(all.map(\.id) == [message.id, answer.id])
+            let last = try client.decode(Page<SessionMessage>.self, try await client.send(.get, "\(base)/sessions/\(session.id)/messages?limit=1&last=true"))
+            #expect(last.items.map(\.id) == [answer.id])
+            let before = try #require(last.before)
+            let earlier = try client.decode(
+                Page<SessionMessage>.self, try await client.send(.get, "\(base)/sessions/\(session.id)/messages?limit=1&before=\(before)"))
+            #expect(earlier.items.map(\.id) == [message.id])
+
+            let updated = try await client.send(.patch, "\(base)/messages/\(answer.id)", json: #"{"content": "Because of the cookie", "status": "completed"}"#)
+            #expect(try client.decode(SessionMessage.self, updated).content == "Because of the cookie")
+            let usage = try client.decode(Usage.self, try await client.send(.get, "\(base)/sessions/\(session.id)/usage"))
+            #expect(usage.outputTokens == 4)
+
+            let renamed = try await client.send(.patch, "\(base)/sessions/\(session.id)", json: #"{"title": "Login", "agent": null}"#)
+            let renamedSession = try client.decode(Session.self, renamed)
+            #expect(renamedSession.title == "Login")
+            #expect(renamedSession.agent == nil, "null clears")
+            #expect(try client.decode(Session.self, try await client.send(.get, "\(base)/sessions/\(session.id)")).title == "Login")
+            #expect(try client.decode([Session].self, try await client.send(.get, "\(base)/sessions")).map(\.id) == [session.id])
+
+            let fork = try client.decode(Session.self, try await client.send(
+                .post, "\(base)/sessions/\(session.id)/fork", json: #"{"messageId": "\#(message.id)"}"#))
+            #expect(fork.messageIds == [message.id])
+            let tree = try client.decode(SessionTreeNode.self, try await client.send(.get, "\(base)/sessions/\(fork.id)/tree"))
+            #expect(tree.children.map(\.id) == [fork.id])
+            let reverted = try client.decode(Session.self, try await client.send(.post, "\(base)/sessions/\(session.id)/revert"))
+            #expect(reverted.messageIds == [message.id])
+            let unreverted = try client.decode(Session.self, try await client.send(.post, "\(base)/sessions/\(session.id)/unrevert"))
+            #expect(unreverted.messageIds == [message.id, answer.id])
+
+            let summaries = try client.decode(Page<SessionSummary>.self, try await client.send(.get, "\(base)/session-summaries?limit=10"))
+            #expect(Set(summaries.items.map(\.id)) == [session.id, fork.id])
+            let count = try client.decode([String: Int].self, try await client.send(.get, "\(base)/session-count"))
+            #expect(count == ["count": 2])
+            let hits = try client.decode(Page<MessageSearchHit>.self, try await client.send(.get, "\(base)/search/messages?q=cookie"))
+            #expect(hits.items.map(\.messageId) == [answer.id])
+            let titles = try client.decode(Page<SessionSearchHit>.self, try await client.send(.get, "\(base)/search/sessions?q=log"))
+            #expect(titles.items.map(\.sessionId).contains(session.id))
+
+            #expect(try await client.send(.post, "\(base)/sessions/\(fork.id)/trash").status == .noContent)
+            #expect(try await client.send(.get, "\(base)/sessions/\(fork.id)").status == .notFound)
+            let trash = try client.decode([TrashedSession].self, try await client.send(.get, "\(base)/trash"))
+            #expect(trash.map(\.session.id) == [fork.id])
+            #expect(try await client.send(.post, "\(base)/sessions/\(fork.id)/restore").status == .ok)
+            #expect(try await client.send(.delete, "\(base)/sessions/\(fork.id)").status == .noContent)
+            #expect(try await client.send(.delete, "\(base)/sessions/\(fork.id)").status == .notFound)
+            let emptied = try client.decode([String: Int].self, try await client.send(.delete, "\(base)/trash?olderThan=0"))
+            #expect(emptied == ["deleted": 0])
+
+            let latest = try client.decode([String: Int64].self, try await client.send(.get, "\(base)/changes/latest"))
+            #expect((latest["sequence"] ?? 0) > 10)
+            #expect(try await client.send(.post, "\(base)/changes/trim").status == .ok)
+            #expect(try await client.send(.get, "/health").status == .ok)
+        }
+    }
+
+    @Test func refusalsAreJSONWithTheirStatusAndChangeNothing() async throws {
+        let server = try await LiveServer()
+        try await server.run { client in
+            let session = try client.decode(Session.self, try await client.send(.post, "\(base)/sessions", json: "{}"))
+            let messages = "\(base)/sessions/\(session.id)/messages"
+            let cases: [(HTTPRequest.Method, String, String?, HTTPResponse.Status, String)] = [
+                (.post, messages, "{not json", .badRequest, "invalidBody"),
+                (.post, messages, #"{"role": 7}"#, .badRequest, "invalidBody"),
+                (.post, messages, #"{"role": "wizard"}"#, .badRequest, "invalidBody"),
+                (.post, messages, #"[1, 2]"#, .badRequest, "invalidBody"),
+                (.post, "\(base)/sessions/nope/messages", #"{"role": "user"}"#, .notFound, "sessionNotFound"),
+                (.get, "\(base)/sessions/nope", nil, .notFound, "sessionNotFound"),
+                (.get, "\(base)/sessions/\(String(repeating: "x", count: 200))", nil, .badRequest, "invalidIdentifier"),
+                (.get, "/v1/workspaces/\(String(repeating: "w", count: 200))/sessions", nil, .badRequest, "invalidIdentifier"),
+                (.get, "\(base)/sessions/\(session.id)/messages?limit=0", nil, .badRequest, "invalidPageSize"),
+                (.get, "\(base)/sessions/\(session.id)/messages?limit=ten", nil, .badRequest, "invalidParameter"),
+                (.get, "\(base)/sessions/\(session.id)/messages?after=garbage", nil, .badRequest, "invalidCursor"),
+                (.get, "\(base)/search/messages", nil, .badRequest, "invalidParameter"),
+                (.get, "\(base)/search/messages?q=%22%22", nil, .badRequest, "invalidSearchQuery"),
+                (.post, "\(base)/sessions/\(session.id)/fork", #"{"messageId": "nope"}"#, .notFound, "messageNotInSession"),
+                (.patch, "\(base)/messages/nope", #"{"content": "x"}"#, .notFound, "messageNotFound"),
+                (.get, "/v1/nowhere", nil, .notFound, "notFound"),
+            ]
+            for (method, uri, body, status, code) in cases {
+                let response = try await client.send(method, uri, json: body)
+                #expect(response.status == status, "\(method) \(uri)")
+                #expect((try? client.decode(RefusalBody.self, response))?.error.code == code, "\(method) \(uri): \(response.text)")
+            }
+            // Unknown fields are ignored.
+            let added = try await client.send(.post, messages, json: #"{"role": "user", "content": "hi", "colour": "blue"}"#)
+            #expect(added.status == .created)
+            let conflict = try await client.send(.post, messages, json: #"{"id": "m-1", "role": "user", "content": "a"}"#)
+            #expect(conflict.status == .created)
+            let taken = try await client.send(.post, messages, json: #"{"id": "m-1", "role": "user", "content": "b"}"#)
+            #expect(taken.status == .conflict)
+            #expect(try client.decode(RefusalBody.self, taken).error.code == "messageIdConflict")
+            #expect(try await server.store.getSessionMessages(workspaceId: "ws-1", sessionId: session.id).count == 2)
+        }
+    }
+
+    @Test func aBodyOverTheLimitIs413AndStoresNothing() async throws {
+        let server = try await LiveServer { $0.bodyLimit = 1000 }
+        try await server.run { client in
+            let session = try client.decode(Session.self, try await client.send(.post, "\(base)/sessions", json: "{}"))
+            let big = #"{"role": "user", "content": ""# + String(repeating: "x", count: 2000) + #""}"#
+            let response = try await client.send(.post, "\(base)/sessions/\(session.id)/messages", json: big)
+            #expect(response.status == .contentTooLarge)
+            #expect(try client.decode(RefusalBody.self, response).error.code == "bodyTooLarge")
+            #expect(try await server.store.getSessionMessages(workspaceId: "ws-1", sessionId: session.id).isEmpty)
+        }
+    }
+
+    @Test func withoutTokensOnlyLoopbackIsServed() async throws {
+        let server = try await LiveServer { $0.host = "0.0.0.0" }
+        #expect(throws: SessionStoreServer.SetupError.self) {
+            _ = try SessionStoreServer.application(store: server.store, options: server.options, logger: .init(label: "test"))
+        }
+    }
+}

@@ -87,13 +87,13 @@ struct ChangeRoutes {
     }
 
     static func event(_ change: Change) -> ByteBuffer {
-        let data = (try? JSONEncoder().encode(change)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        let data = (try? JSONBody.data(change)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         return ByteBuffer(string: "id: \(change.sequence)\nevent: change\ndata: \(data)\n\n")
     }
 
     static func errorEvent(_ error: any Error) -> ByteBuffer {
         let answer = ServerError(error)
-        let data = (try? JSONEncoder().encode(ErrorBody(error: .init(code: answer.code, message: answer.message))))
+        let data = (try? JSONBody.data(ErrorBody(error: .init(code: answer.code, message: answer.message))))
             .map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         return ByteBuffer(string: "event: error\ndata: \(data)\n\n")
     }

@@ -9,11 +9,16 @@ enum JSONBody {
         return encoder
     }()
 
+    /// `value` as JSON text, keys sorted.
+    static func data(_ value: some Encodable) throws -> Data {
+        try encoder.encode(value)
+    }
+
     /// `value` as a JSON response.
     static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
         var headers = headers
         headers[.contentType] = "application/json; charset=utf-8"
-        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(data: try encoder.encode(value))))
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(data: try data(value))))
     }
 
     /// The request's body decoded as `type`, read up to `limit` bytes (413 past it); `empty` for a request

@@ -1,3 +1,4 @@
+import Prometheus
 import SessionStore
 
 /// How the server listens, whom it lets in, and what it accepts.
@@ -21,12 +22,16 @@ public struct ServerOptions: Sendable {
     public var headerLimit: Int
     /// How long a shutdown waits for requests in flight before it cancels them. Default 10 s.
     public var shutdownTimeout: Duration
+    /// Where the requests' counts and durations go (Hummingbird's `MetricsMiddleware`), served at `/metrics` in
+    /// Prometheus's text format; nil serves none. The caller bootstraps swift-metrics with a factory of this
+    /// registry: a library never does, as only one bootstrap is allowed per process.
+    public var metrics: PrometheusCollectorRegistry?
 
     /// The defaults, for a store with `limits`.
     public init(
         host: String = "127.0.0.1", port: Int = 8080, tokens: AccessTokens? = nil, limits: Limits = Limits(),
         idleTimeout: Duration = .seconds(60), slowClientTimeout: Duration = .seconds(30), keepAliveInterval: Duration = .seconds(15),
-        headerLimit: Int = 16 << 10, shutdownTimeout: Duration = .seconds(10)
+        headerLimit: Int = 16 << 10, shutdownTimeout: Duration = .seconds(10), metrics: PrometheusCollectorRegistry? = nil
     ) {
         self.host = host
         self.port = port
@@ -37,6 +42,7 @@ public struct ServerOptions: Sendable {
         self.keepAliveInterval = keepAliveInterval
         self.headerLimit = headerLimit
         self.shutdownTimeout = shutdownTimeout
+        self.metrics = metrics
     }
 
     /// Whether ``host`` is a loopback address.

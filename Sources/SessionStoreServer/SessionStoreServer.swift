@@ -3,12 +3,14 @@ import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
+import Prometheus
 import ServiceLifecycle
 import SessionStore
 import UnixSignals
 
 /// SessionStore over HTTP: JSON routes for the manager API under `/v1/workspaces/{workspace}/`, the change feed
-/// as server-sent events, `/health` and `/openapi.json` (the committed OpenAPI document, which lists every route).
+/// as server-sent events, `/health`, `/metrics` and `/openapi.json` (the committed OpenAPI document, which lists
+/// every route).
 public enum SessionStoreServer {
     /// Why the server would not start.
     public struct SetupError: Error, CustomStringConvertible {
@@ -21,6 +23,9 @@ public enum SessionStoreServer {
         let router = Router(context: ServerContext.self)
         router.add(middleware: LogRequestsMiddleware(.info))
         router.add(middleware: ErrorMiddleware())
+        if options.metrics != nil {
+            router.add(middleware: MetricsMiddleware())
+        }
         router.get("health") { _, _ in
             // A read of the store: it answers, and its file is readable.
             _ = try await store.getActiveSessionCount(workspaceId: "health")
@@ -30,6 +35,12 @@ public enum SessionStoreServer {
             var headers = HTTPFields()
             headers[.contentType] = "application/json"
             return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(data: try OpenAPIDocument.data())))
+        }
+        router.get("metrics") { _, _ in
+            guard let registry = options.metrics else { throw ServerError(status: .notFound, code: "notFound", message: "metrics are off") }
+            var headers = HTTPFields()
+            headers[.contentType] = "text/plain; version=0.0.4"
+            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
         }
         let workspace = router.group("v1/workspaces/:workspace").add(middleware: AuthenticationMiddleware(tokens: options.tokens))
         SessionRoutes(store: store, bodyLimit: options.bodyLimit).add(to: workspace)

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Metrics
+import Prometheus
 import SessionStore
 import SessionStoreServer
 
@@ -37,8 +39,10 @@ struct ServeCommand: AsyncParsableCommand {
             LoggingSystem.bootstrap(StreamLogHandler.standardError)
             var logger = Logger(label: "session-store")
             logger.logLevel = .info
+            let metrics = PrometheusCollectorRegistry()
+            MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
             try await Terminal.withWritableRepository(database.path) { repository in
-                let options = ServerOptions(host: host, port: port, tokens: accessTokens)
+                let options = ServerOptions(host: host, port: port, tokens: accessTokens, metrics: metrics)
                 do {
                     try await SessionStoreServer.run(store: repository, options: options, logger: logger) { channel in
                         let address = channel.localAddress

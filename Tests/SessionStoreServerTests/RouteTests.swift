@@ -3,6 +3,8 @@ import HTTPTypes
 import HummingbirdTesting
 import SessionStore
 import Logging
+import Metrics
+import Prometheus
 import SessionStoreServer
 import Testing
 
@@ -139,5 +141,35 @@ import Testing
         #expect(throws: SessionStoreServer.SetupError.self) {
             _ = try SessionStoreServer.application(store: server.store, options: server.options, logger: .init(label: "test"))
         }
+    }
+}
+
+/// The metrics the test process sends to Prometheus: swift-metrics takes one bootstrap per process.
+enum TestMetrics {
+    static let registry: PrometheusCollectorRegistry = {
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        return registry
+    }()
+}
+
+@Suite struct MetricsTests {
+    @Test func metricsCountTheRequestsInPrometheusText() async throws {
+        let server = try await LiveServer { $0.metrics = TestMetrics.registry }
+        try await server.run { client in
+            for _ in 0..<3 {
+                #expect(try await client.send(.get, "/v1/workspaces/ws-1/sessions").status == .ok)
+            }
+            let metrics = try await client.send(.get, "/metrics")
+            #expect(metrics.status == .ok)
+            let line = metrics.text.split(separator: "\n").first {
+                $0.hasPrefix("hb_requests") && $0.contains("/v1/workspaces/{workspace}/sessions") && $0.contains("GET")
+            }
+            #expect(line.map { $0.hasSuffix(" 3") } == true, "\(metrics.text)")
+            #expect(metrics.text.contains("http_server_request_duration"))
+        }
+        let off = try await LiveServer()
+        let status = try await off.run { client in try await client.send(.get, "/metrics").status }
+        #expect(status == .notFound)
     }
 }

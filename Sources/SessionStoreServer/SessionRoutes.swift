@@ -32,7 +32,9 @@ struct SessionRoutes {
             return try JSONBody.response(try found(session, context))
         }
         workspace.delete("sessions/:session") { _, context in
-            _ = try found(try await store.deleteSession(workspaceId: context.workspace, sessionId: context.session) ? true : nil, context)
+            guard try await store.deleteSession(workspaceId: context.workspace, sessionId: context.session) else {
+                throw try sessionNotFound(context)
+            }
             return Response(status: .noContent)
         }
         workspace.post("sessions/:session/fork") { request, context in
@@ -52,7 +54,9 @@ struct SessionRoutes {
             try JSONBody.response(try await store.unrevert(workspaceId: context.workspace, sessionId: context.session))
         }
         workspace.post("sessions/:session/trash") { _, context in
-            _ = try found(try await store.trashSession(workspaceId: context.workspace, sessionId: context.session) ? true : nil, context)
+            guard try await store.trashSession(workspaceId: context.workspace, sessionId: context.session) else {
+                throw try sessionNotFound(context)
+            }
             return Response(status: .noContent)
         }
         workspace.post("sessions/:session/restore") { _, context in
@@ -75,7 +79,11 @@ struct SessionRoutes {
 
     /// `value`, or 404 `sessionNotFound` for the path's session when there is none.
     private func found<T>(_ value: T?, _ context: ServerContext) throws -> T {
-        guard let value else { throw SessionStoreError.sessionNotFound(workspaceId: try context.workspace, sessionId: try context.session) }
+        guard let value else { throw try sessionNotFound(context) }
         return value
+    }
+
+    private func sessionNotFound(_ context: ServerContext) throws -> SessionStoreError {
+        .sessionNotFound(workspaceId: try context.workspace, sessionId: try context.session)
     }
 }

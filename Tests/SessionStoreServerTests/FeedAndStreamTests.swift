@@ -53,17 +53,38 @@ import Testing
         }
     }
 
-    @Test func anIdleFeedSendsKeepAlivesAndAnErrorEventForTrimmedChanges() async throws {
+    @Test func anIdleFeedSendsKeepAlivesUntilAChangeComes() async throws {
         let server = try await LiveServer { $0.keepAliveInterval = .milliseconds(50) }
         try await server.run { client in
             let keepAlives = Counter()
             let follower = Task {
                 try await Self.follow(port: client.port, path: "\(base)/changes", lastEventId: nil, count: 1) { keepAlives.add() }
             }
-            try await Task.sleep(for: .milliseconds(400))
+            let deadline = ContinuousClock.now + .seconds(60)
+            while keepAlives.value < 2, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(keepAlives.value >= 2)
             _ = try await server.store.createSession(workspaceId: "ws-1")
             #expect(try await follower.value == [1])
-            #expect(keepAlives.value >= 2)
+        }
+    }
+
+    @Test func changesNoLongerKeptEndTheFeedWithAnErrorEvent() async throws {
+        var configuration = Configuration()
+        configuration.changeRetention = ChangeRetention(maximumAge: nil, maximumCount: 2)
+        let server = try await LiveServer(store: configuration)
+        for index in 0..<6 {
+            _ = try await server.store.createSession(workspaceId: "ws-1", title: "\(index)")
+        }
+        _ = try await server.store.trimChanges(workspaceId: "ws-1")
+        try await server.run { client in
+            var request = HTTPClientRequest(url: "http://127.0.0.1:\(client.port)\(base)/changes?after=1")
+            request.method = .GET
+            let response = try await HTTPClient.shared.execute(request, deadline: .now() + .seconds(60))
+            let text = String(buffer: try await response.body.collect(upTo: 1 << 20))
+            #expect(text.hasPrefix("event: error\ndata: "))
+            #expect(text.contains(#""code":"changesTrimmed""#))
         }
     }
 

@@ -13,9 +13,11 @@ struct LiveServer {
     let store: SessionRepository
     let options: ServerOptions
 
-    init(tokens: String? = nil, configure: (inout ServerOptions) -> Void = { _ in }) async throws {
+    init(
+        tokens: String? = nil, store configuration: Configuration = Configuration(), configure: (inout ServerOptions) -> Void = { _ in }
+    ) async throws {
         let directory = try TemporaryDirectory()
-        store = try await SessionRepository(path: directory.file("server.sqlite"))
+        store = try await SessionRepository(path: directory.file("server.sqlite"), configuration: configuration)
         var options = ServerOptions(port: 0, tokens: try tokens.map { text in
             let path = directory.file("tokens")
             try text.write(toFile: path, atomically: true, encoding: .utf8)

@@ -10,7 +10,7 @@ struct SessionStoreBench: AsyncParsableCommand {
 
     /// The scenarios, by the name `--only` knows them.
     enum Group: String, CaseIterable {
-        case call, add, stream, read, list, fork, branch, scale, feed, processes, concurrent, `import`, memory
+        case call, add, stream, read, list, fork, branch, scale, feed, processes, concurrent, load, `import`, memory
     }
 
     @Option(help: "Multiplies every size: 1 is the full run, 0.1 a quick one.")
@@ -91,6 +91,7 @@ struct SessionStoreBench: AsyncParsableCommand {
                 rows += try await scenarios.concurrentWriters()
                 rows += try await scenarios.concurrentReaders()
             }
+            if wanted(.load) { rows += try await scenarios.mixedLoad() }
             if wanted(.import) { rows.append(try await scenarios.importLegacy()) }
             tables.append(rows)
         }

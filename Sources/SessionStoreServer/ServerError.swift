@@ -35,8 +35,8 @@ extension ServerError {
         case let error as SQLiteError:
             // SQLite's message and SQL stay in the server's log: they describe the store, not the request.
             self.init(status: .internalServerError, code: "storageError", message: "the store failed (SQLite \(error.resultCode.rawValue))")
-        case is DecodingError:
-            self.init(status: .badRequest, code: "invalidBody", message: Self.describe(error as! DecodingError))
+        case let error as DecodingError:
+            self.init(status: .badRequest, code: "invalidBody", message: Self.describe(error))
         case is NIOTooManyBytesError:
             self.init(status: .contentTooLarge, code: "bodyTooLarge", message: "the request body is over the server's limit")
         case let error as HTTPError where error.status == .contentTooLarge:

@@ -118,8 +118,7 @@ enum FeedLatency {
     /// A row with the p99 delay as the figure and the median in the note.
     static func row(_ scenario: String, _ delays: [Double]) -> ResultRow {
         var row = ResultRow(scenario: scenario + ", p99 (SessionStore alone)")
-        let sorted = delays.sorted()
-        row.ours = sorted.isEmpty ? nil : sorted[min(sorted.count - 1, sorted.count * 99 / 100)]
+        row.ours = delays.isEmpty ? nil : Harness.percentile(delays.sorted(), 0.99)
         row.note = "median \(Harness.format(Harness.median(delays))), \(delays.count) changes"
         return row
     }

@@ -84,8 +84,12 @@ enum Harness {
     static func tail(_ samples: [Double]) -> ResultRow.Tail {
         let sorted = samples.sorted()
         guard !sorted.isEmpty else { return ResultRow.Tail(mean: 0, p99: 0) }
-        return ResultRow.Tail(
-            mean: sorted.reduce(0, +) / Double(sorted.count), p99: sorted[min(sorted.count - 1, sorted.count * 99 / 100)])
+        return ResultRow.Tail(mean: sorted.reduce(0, +) / Double(sorted.count), p99: percentile(sorted, 0.99))
+    }
+
+    /// The value below which `fraction` of the `sorted` samples lie; 0 for none.
+    static func percentile(_ sorted: [Double], _ fraction: Double) -> Double {
+        sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * fraction))]
     }
 
     /// Prints the mean and p99 of the rows that have them, as a second Markdown table.

@@ -38,7 +38,7 @@ extension Scenarios {
         var row = ResultRow(scenario: "64 tasks, 80% last page of 100 messages and 20% appends, through the library")
         row.note = String(
             format: "%.0f calls/s, p50 %.2f ms, p99 %.2f ms", Double(latencies.count) / seconds,
-            latencies[latencies.count / 2] * 1000, latencies[latencies.count * 99 / 100] * 1000)
+            Harness.percentile(latencies, 0.5) * 1000, Harness.percentile(latencies, 0.99) * 1000)
         return [row]
     }
 }

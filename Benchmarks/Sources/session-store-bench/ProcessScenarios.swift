@@ -39,8 +39,7 @@ enum AppendingProcesses {
         var calls: [Double]
 
         func percentile(_ fraction: Double) -> Double {
-            let sorted = calls.sorted()
-            return sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * fraction))]
+            Harness.percentile(calls.sorted(), fraction)
         }
     }
 

@@ -107,10 +107,11 @@ extension SessionRepository {
             let query = try SearchQuery(text)
             try page.checkLimit()
             return try await database.read { connection in
-                let arguments: [SQLiteValue] = [.text(query.expression), .text(workspaceId), .text(marks.open), .text(marks.close)]
+                let matching: [SQLiteValue] = [.text(query.expression), .text(workspaceId)]
+                let arguments = matching + [.text(marks.open), .text(marks.close)]
                 let first = try leading?(connection, arguments, hit) ?? []
                 let window = try Self.searchWindow(page, query: query) {
-                    try Int64(first.count) + (connection.cachedStatement("SELECT count(*) \(shown)").first(Array(arguments.prefix(2))) { $0.int64(0) } ?? 0)
+                    try Int64(first.count) + (connection.cachedStatement("SELECT count(*) \(shown)").first(matching) { $0.int64(0) } ?? 0)
                 }
                 let shownFirst = first.dropFirst(Int(window.offset)).prefix(Int(window.count))
                 let ranked = try connection.cachedStatement("SELECT \(columns) \(shown) ORDER BY rank LIMIT ?5 OFFSET ?6").map(

@@ -9,15 +9,15 @@ struct MessageRoutes {
     func add(to workspace: RouterGroup<ServerContext>) {
         workspace.get("sessions/:session/messages") { request, context in
             if let page = try request.pageRequest() {
-                return try JSONBody.response(
-                    try await store.getSessionMessages(workspaceId: context.workspace, sessionId: context.session, page: page))
+                return try messages(
+                    MessageJSON.encode(try await store.getSessionMessages(workspaceId: context.workspace, sessionId: context.session, page: page)))
             }
-            return try JSONBody.response(try await store.getSessionMessages(workspaceId: context.workspace, sessionId: context.session))
+            return try messages(MessageJSON.encode(try await store.getSessionMessages(workspaceId: context.workspace, sessionId: context.session)))
         }
         workspace.post("sessions/:session/messages") { request, context in
             let body = try await JSONBody.decode(NewMessageBody.self, from: request, limit: bodyLimit)
             let message = try await store.addMessage(workspaceId: context.workspace, sessionId: context.session, message: body.message)
-            return try JSONBody.response(message, status: .created)
+            return try messages(MessageJSON.encode(message), status: .created)
         }
         workspace.post("sessions/:session/messages/stream", use: stream)
         workspace.patch("messages/:message") { request, context in
@@ -25,8 +25,13 @@ struct MessageRoutes {
             let messageId = try context.parameters.require("message")
             guard let message = try await store.updateMessage(workspaceId: context.workspace, messageId: messageId, { body.apply(to: &$0) })
             else { throw SessionStoreError.messageNotFound(workspaceId: try context.workspace, messageId: messageId) }
-            return try JSONBody.response(message)
+            return try messages(MessageJSON.encode(message))
         }
+    }
+
+    /// Messages are most of what the server sends, so they skip `JSONEncoder`.
+    private func messages(_ json: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
+        JSONBody.response(json: ByteBuffer(bytes: json), status: status)
     }
 
     /// Streams the request's body, as it arrives, into a new message (`role`, default assistant; `id` optional),
@@ -45,7 +50,7 @@ struct MessageRoutes {
                 try stream.append(text.text(of: buffer))
             }
             try stream.append(text.rest())
-            return try JSONBody.response(try await stream.finish(), status: .created)
+            return try messages(MessageJSON.encode(try await stream.finish()), status: .created)
         } catch {
             _ = try? await stream.cancel()
             throw error

@@ -24,7 +24,8 @@ public struct ServerOptions: Sendable {
     public var shutdownTimeout: Duration
     /// Where the requests' counts and durations go (Hummingbird's `MetricsMiddleware`), served at `/metrics` in
     /// Prometheus's text format; nil serves none. The caller bootstraps swift-metrics with a factory of this
-    /// registry: a library never does, as only one bootstrap is allowed per process.
+    /// registry: a library never does, as only one bootstrap is allowed per process. The store's call durations
+    /// join them when its configuration's `callObserver` is ``StoreCallMetrics/record(_:)``.
     public var metrics: PrometheusCollectorRegistry?
 
     /// The defaults, for a store with `limits`.

@@ -9,7 +9,7 @@ import SessionStoreServer
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve the store over HTTP: JSON routes under /v1/workspaces/WORKSPACE/, /health and /openapi.json.",
+        abstract: "Serve the store over HTTP: JSON routes under /v1/workspaces/WORKSPACE/, /health, /metrics and /openapi.json.",
         discussion: """
             Prints `listening on http://HOST:PORT` once it accepts connections. SIGTERM or SIGINT stops it: it \
             stops accepting, lets the requests in flight finish, and closes the store. With --tokens, each request \
@@ -41,7 +41,7 @@ struct ServeCommand: AsyncParsableCommand {
             logger.logLevel = .info
             let metrics = PrometheusCollectorRegistry()
             MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
-            try await Terminal.withWritableRepository(database.path) { repository in
+            try await Terminal.withWritableRepository(database.path, callObserver: StoreCallMetrics.record) { repository in
                 let options = ServerOptions(host: host, port: port, tokens: accessTokens, metrics: metrics)
                 do {
                     try await SessionStoreServer.run(store: repository, options: options, logger: logger) { channel in

@@ -112,8 +112,10 @@ enum Terminal {
 
     /// Runs `body` with a repository that may write on the existing database at `path`, which must not need
     /// migrating (only `migrate` and `import` do that), and closes it whatever happens.
-    static func withWritableRepository<T>(_ path: String, _ body: (SessionRepository) async throws -> T) async throws -> T {
-        try await withRepository(path, Configuration(migration: .refuse), body)
+    static func withWritableRepository<T>(
+        _ path: String, callObserver: (@Sendable (StoreCall) -> Void)? = nil, _ body: (SessionRepository) async throws -> T
+    ) async throws -> T {
+        try await withRepository(path, Configuration(migration: .refuse, callObserver: callObserver), body)
     }
 
     private static func withRepository<T>(

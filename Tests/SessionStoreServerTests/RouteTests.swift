@@ -155,18 +155,26 @@ enum TestMetrics {
 
 @Suite struct MetricsTests {
     @Test func metricsCountTheRequestsInPrometheusText() async throws {
-        let server = try await LiveServer { $0.metrics = TestMetrics.registry }
+        let server = try await LiveServer(store: Configuration(callObserver: StoreCallMetrics.record)) { $0.metrics = TestMetrics.registry }
         try await server.run { client in
             for _ in 0..<3 {
                 #expect(try await client.send(.get, "/v1/workspaces/ws-1/sessions").status == .ok)
             }
+            #expect(try await client.send(.get, "/v1/workspaces/ws-1/sessions/missing").status == .notFound)
             let metrics = try await client.send(.get, "/metrics")
             #expect(metrics.status == .ok)
-            let line = metrics.text.split(separator: "\n").first {
-                $0.hasPrefix("hb_requests") && $0.contains("/v1/workspaces/{workspace}/sessions") && $0.contains("GET")
+            let lines = metrics.text.split(separator: "\n")
+            let requests = lines.first {
+                $0.hasPrefix("hb_requests") && $0.contains("/v1/workspaces/{workspace}/sessions\"") && $0.contains("GET")
             }
-            #expect(line.map { $0.hasSuffix(" 3") } == true, "\(metrics.text)")
+            #expect(requests.map { $0.hasSuffix(" 3") } == true, "\(metrics.text)")
             #expect(metrics.text.contains("http_server_request_duration"))
+            // Each store call's duration, by operation and outcome: the histogram's count is the number of calls.
+            let listed = lines.first {
+                $0.hasPrefix("session_store_call_duration_count") && $0.contains(#"operation="listSessions""#) && $0.contains(#"outcome="ok""#)
+            }
+            #expect(listed.map { $0.hasSuffix(" 3") } == true, "\(metrics.text)")
+            #expect(lines.contains { $0.hasPrefix("session_store_call_duration_count") && $0.contains(#"operation="getSession""#) })
         }
         let off = try await LiveServer()
         let status = try await off.run { client in try await client.send(.get, "/metrics").status }

@@ -3,7 +3,7 @@ import Testing
 
 @testable import SessionStore
 
-/// The writer must write what JSONDecoder reads back equal, escaping strings as JSONEncoder escapes them.
+/// The writer must write what `JSONEncoder` writes with sorted keys and unescaped slashes, byte for byte.
 @Suite struct JSONWriterTests {
     /// Every ASCII character, and text that UTF-8 spreads over several bytes, including what JSON could escape.
     static let characters: [String] =
@@ -16,7 +16,7 @@ import Testing
         let text = "a\(character)b"
         // `["…"]` without its brackets: the string as JSONEncoder writes it.
         let reference = String(decoding: try encoder.encode([text]), as: UTF8.self).dropFirst().dropLast()
-        #expect(JSONWriter.parts([MessagePart(type: .text, content: text)]) == #"[{"type":"text","content":\#(reference)}]"#)
+        #expect(JSONWriter.parts([MessagePart(type: .text, content: text)]) == #"[{"content":\#(reference),"type":"text"}]"#)
     }
 
     @Test func everyFieldIsWrittenAndAbsentOnesLeftOut() throws {
@@ -26,12 +26,65 @@ import Testing
             MessagePart(type: .toolResult, toolResult: ToolResult(toolCallId: "c1", content: "", isError: nil)),
         ]
         #expect(JSONWriter.parts(parts) == """
-            [{"type":"tool_call","toolCall":{"id":"c1","type":"function","function":{"name":"bash","arguments":"{}"}}},\
-            {"type":"tool_result","toolResult":{"toolCallId":"c1","content":"ok","isError":false}},\
-            {"type":"tool_result","toolResult":{"toolCallId":"c1","content":""}}]
+            [{"toolCall":{"function":{"arguments":"{}","name":"bash"},"id":"c1","type":"function"},"type":"tool_call"},\
+            {"toolResult":{"content":"ok","isError":false,"toolCallId":"c1"},"type":"tool_result"},\
+            {"toolResult":{"content":"","toolCallId":"c1"},"type":"tool_result"}]
             """)
         #expect(JSONWriter.parts([]) == "[]")
         #expect(JSONWriter.toolCalls([]) == "[]")
+    }
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    @Test func randomMessagesAreWrittenAsJSONEncoderWritesThem() throws {
+        var generator = SystemRandomNumberGenerator()
+        let costs = [0, 3, 0.1, 1e-5, 1e20, 1e16, 1e15, -0.0, 1.0 / 3, 123_456_789.125]
+        for _ in 0..<300 {
+            let messages = (0..<Int.random(in: 0...3, using: &generator)).map { _ in
+                Self.randomMessage(&generator, cost: costs.randomElement(using: &generator)!)
+            }
+            let page = Page(
+                items: messages, before: Bool.random(using: &generator) ? "b\"1" : nil,
+                after: Bool.random(using: &generator) ? "a/2" : nil)
+            #expect(try MessageJSON.encode(page) == Array(Self.encoder.encode(page)))
+            #expect(try MessageJSON.encode(messages) == Array(Self.encoder.encode(messages)))
+            for message in messages {
+                #expect(try MessageJSON.encode(message) == Array(Self.encoder.encode(message)))
+            }
+        }
+    }
+
+    @Test(arguments: [Double.infinity, -.infinity, .nan])
+    func aCostJSONCannotHoldThrowsAsJSONEncoderDoes(cost: Double) throws {
+        var generator = SystemRandomNumberGenerator()
+        var message = Self.randomMessage(&generator, cost: 0)
+        message.usage = Usage(cost: cost)
+        #expect(throws: EncodingError.self) { try Self.encoder.encode(message) }
+        #expect(throws: EncodingError.self) { try MessageJSON.encode(message) }
+    }
+
+    static func randomMessage(_ generator: inout some RandomNumberGenerator, cost: Double) -> SessionMessage {
+        func text() -> String { JSONFastPathRandomTests.randomText(&generator) }
+        func maybe<T>(_ value: @autoclosure () -> T) -> T? { Bool.random(using: &generator) ? value() : nil }
+        let parts = maybe((0..<Int.random(in: 0...3, using: &generator)).map { _ in
+            MessagePart(
+                type: MessagePart.Kind.allCases.randomElement(using: &generator)!, content: maybe(text()),
+                toolCall: maybe(ToolCall(id: text(), type: text(), function: .init(name: text(), arguments: text()))),
+                toolResult: maybe(ToolResult(toolCallId: text(), content: text(), isError: maybe(Bool.random(using: &generator)))))
+        })
+        return SessionMessage(
+            id: text(), sessionId: text(), role: SessionMessage.Role.allCases.randomElement(using: &generator)!,
+            content: maybe(text()), parts: parts, createdAt: Int64.random(in: .min ... .max, using: &generator),
+            updatedAt: Int64.random(in: 0...2_000_000_000_000, using: &generator),
+            toolCalls: maybe([ToolCall(id: text(), function: .init(name: text(), arguments: text()))]),
+            toolCallId: maybe(text()), status: maybe(SessionMessage.Status.allCases.randomElement(using: &generator)!),
+            usage: maybe(Usage(
+                inputTokens: Int.random(in: 0...1_000_000, using: &generator), outputTokens: -1, reasoningTokens: .max,
+                cacheReadTokens: .min, cacheWriteTokens: 0, cost: cost)))
     }
 
     @Test func randomToolCallsReadBackEqual() throws {

@@ -94,3 +94,20 @@ final class LogRecorder: Sendable {
         #expect(logger.handler is SwiftLogNoOpLogHandler)
     }
 }
+
+@Suite struct CallObserverTests {
+    @Test func theObserverSeesEveryCallWithItsOutcome() async throws {
+        let calls = Locked<[StoreCall]>([])
+        let configuration = Configuration(callObserver: { call in calls.withLock { $0.append(call) } })
+        let repository = try await SessionRepository.inMemory(configuration: configuration)
+        let session = try await repository.createSession(workspaceId: "w")
+        _ = try await repository.addMessage(workspaceId: "w", sessionId: session.id, message: NewMessage(role: .user, content: "x"))
+        await #expect(throws: SessionStoreError.self) {
+            try await repository.addMessage(workspaceId: "w", sessionId: "missing", message: NewMessage(role: .user))
+        }
+        let seen = calls.withLock { $0 }
+        #expect(seen.map(\.operation) == ["createSession", "addMessage", "addMessage"])
+        #expect(seen.map(\.succeeded) == [true, true, false])
+        #expect(seen.allSatisfy { $0.duration > .zero })
+    }
+}

@@ -44,10 +44,14 @@ public struct Configuration: Sendable {
     /// How often a follower of the change feed looks for changes committed by other processes (this process's
     /// changes reach it at once).
     public var changePollInterval: Duration
+    /// Called after each call `logger` records (every method of the manager API; a message stream's flushes as
+    /// `writeChunk`) with its name, duration and outcome, on the caller's task: where to feed metrics. It must
+    /// return quickly. Nil (the default) calls nothing.
+    public var callObserver: (@Sendable (StoreCall) -> Void)?
 
     /// The defaults: read-write, migrating on open, 4 readers, 5 s busy timeout, `synchronous=NORMAL`, the default checkpoint policy,
     /// `secure_delete=FAST`, the default limits, the system clock, no logging, 250 ms as slow, the default change
-    /// retention, and a 20 ms poll for other processes' changes.
+    /// retention, a 20 ms poll for other processes' changes, and no call observer.
     public init(
         access: ConnectionOptions.Access = .readWrite,
         migration: MigrationPolicy = .migrateOnOpen,
@@ -61,7 +65,8 @@ public struct Configuration: Sendable {
         logger: Logger = Logger(label: "SessionStore", factory: { _ in SwiftLogNoOpLogHandler() }),
         slowThreshold: Duration = .milliseconds(250),
         changeRetention: ChangeRetention = ChangeRetention(),
-        changePollInterval: Duration = .milliseconds(20)
+        changePollInterval: Duration = .milliseconds(20),
+        callObserver: (@Sendable (StoreCall) -> Void)? = nil
     ) {
         self.access = access
         self.migration = migration
@@ -76,6 +81,7 @@ public struct Configuration: Sendable {
         self.slowThreshold = slowThreshold
         self.changeRetention = changeRetention
         self.changePollInterval = changePollInterval
+        self.callObserver = callObserver
     }
 
     /// The set-up of every connection to a SessionStore database: this configuration's access, busy timeout,

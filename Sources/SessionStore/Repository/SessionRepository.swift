@@ -111,6 +111,7 @@ public final class SessionRepository: Sendable {
         var failure: (any Error)?
         defer {
             let duration = ContinuousClock.now - started
+            configuration.callObserver?(StoreCall(operation: operation, duration: duration, succeeded: failure == nil))
             let level: Logger.Level = duration >= configuration.slowThreshold ? .info : .debug
             configuration.logger.log(level: level, "\(operation)", metadata: {
                 var metadata: Logger.Metadata = [LogKey.workspaceId: "\(workspaceId)", LogKey.duration: "\(duration)"]

@@ -1,9 +1,11 @@
-/// Writes the `parts` and `tool_calls` columns without `JSONEncoder`, which took about 7 µs for a message's three
-/// parts: most of what storing a message with parts cost, and paid again by every streamed update to it.
+/// Writes JSON without `JSONEncoder`: the `parts` and `tool_calls` columns, where `JSONEncoder` took about 7 µs
+/// for a message's three parts (most of what storing a message with parts cost, and paid again by every streamed
+/// update to it), and ``MessageJSON``'s messages, which servers send by the hundred.
 ///
-/// Keys come in the models' declaration order, absent optionals are left out, and strings are escaped as
-/// `JSONEncoder` escapes them (short escapes where JSON has them, `\u00xx` for other control characters, `/` and
-/// non-ASCII text as they are). ``JSONFastPath`` reads the text back; `JSONDecoder` reads it the same.
+/// It writes what `JSONEncoder` writes with `.sortedKeys` and `.withoutEscapingSlashes`, byte for byte: keys in
+/// sorted order, absent optionals left out, strings escaped as it escapes them (short escapes where JSON has them,
+/// `\u00xx` for other control characters, `/` and non-ASCII text as they are), numbers as it spells them.
+/// ``JSONFastPath`` reads the columns back, whatever their keys' order; `JSONDecoder` reads them the same.
 struct JSONWriter {
     private var bytes: [UInt8] = []
 
@@ -19,52 +21,150 @@ struct JSONWriter {
         return String(decoding: writer.bytes, as: UTF8.self)
     }
 
+    /// The bytes `write` writes, with room reserved for `capacity` of them.
+    static func bytes(capacity: Int, _ write: (inout JSONWriter) throws -> Void) rethrows -> [UInt8] {
+        var writer = JSONWriter()
+        writer.bytes.reserveCapacity(capacity)
+        try write(&writer)
+        return writer.bytes
+    }
+
     // MARK: The models
+
+    mutating func page(_ page: Page<SessionMessage>) throws {
+        bytes.append(UInt8(ascii: "{"))
+        var first = true
+        if let after = page.after {
+            key("after", first: true)
+            string(after)
+            first = false
+        }
+        if let before = page.before {
+            key("before", first: first)
+            string(before)
+            first = false
+        }
+        key("items", first: first)
+        try messages(page.items)
+        bytes.append(UInt8(ascii: "}"))
+    }
+
+    mutating func messages(_ messages: [SessionMessage]) throws {
+        bytes.append(UInt8(ascii: "["))
+        for (index, value) in messages.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            try message(value)
+        }
+        bytes.append(UInt8(ascii: "]"))
+    }
+
+    mutating func message(_ message: SessionMessage) throws {
+        bytes.append(UInt8(ascii: "{"))
+        var first = true
+        if let content = message.content {
+            key("content", first: true)
+            string(content)
+            first = false
+        }
+        key("createdAt", first: first)
+        integer(message.createdAt)
+        key("id")
+        string(message.id)
+        if let parts = message.parts {
+            key("parts")
+            array(parts) { $0.part($1) }
+        }
+        key("role")
+        string(message.role.rawValue)
+        key("sessionId")
+        string(message.sessionId)
+        if let status = message.status {
+            key("status")
+            string(status.rawValue)
+        }
+        if let toolCallId = message.toolCallId {
+            key("toolCallId")
+            string(toolCallId)
+        }
+        if let toolCalls = message.toolCalls {
+            key("toolCalls")
+            array(toolCalls) { $0.toolCall($1) }
+        }
+        key("updatedAt")
+        integer(message.updatedAt)
+        if let usage = message.usage {
+            key("usage")
+            try self.usage(usage)
+        }
+        bytes.append(UInt8(ascii: "}"))
+    }
+
+    private mutating func usage(_ usage: Usage) throws {
+        bytes.append(UInt8(ascii: "{"))
+        key("cacheReadTokens", first: true)
+        integer(usage.cacheReadTokens)
+        key("cacheWriteTokens")
+        integer(usage.cacheWriteTokens)
+        key("cost")
+        try number(usage.cost)
+        key("inputTokens")
+        integer(usage.inputTokens)
+        key("outputTokens")
+        integer(usage.outputTokens)
+        key("reasoningTokens")
+        integer(usage.reasoningTokens)
+        bytes.append(UInt8(ascii: "}"))
+    }
 
     private mutating func part(_ part: MessagePart) {
         bytes.append(UInt8(ascii: "{"))
-        key("type", first: true)
-        string(part.type.rawValue)
+        var first = true
         if let content = part.content {
-            key("content")
+            key("content", first: true)
             string(content)
+            first = false
         }
         if let call = part.toolCall {
-            key("toolCall")
+            key("toolCall", first: first)
             toolCall(call)
+            first = false
         }
         if let result = part.toolResult {
-            key("toolResult")
+            key("toolResult", first: first)
             toolResult(result)
+            first = false
         }
+        key("type", first: first)
+        string(part.type.rawValue)
         bytes.append(UInt8(ascii: "}"))
     }
 
     private mutating func toolCall(_ call: ToolCall) {
         bytes.append(UInt8(ascii: "{"))
-        key("id", first: true)
+        key("function", first: true)
+        bytes.append(UInt8(ascii: "{"))
+        key("arguments", first: true)
+        string(call.function.arguments)
+        key("name")
+        string(call.function.name)
+        bytes.append(UInt8(ascii: "}"))
+        key("id")
         string(call.id)
         key("type")
         string(call.type)
-        key("function")
-        bytes.append(UInt8(ascii: "{"))
-        key("name", first: true)
-        string(call.function.name)
-        key("arguments")
-        string(call.function.arguments)
-        bytes.append(contentsOf: "}}".utf8)
+        bytes.append(UInt8(ascii: "}"))
     }
 
     private mutating func toolResult(_ result: ToolResult) {
         bytes.append(UInt8(ascii: "{"))
-        key("toolCallId", first: true)
-        string(result.toolCallId)
-        key("content")
+        key("content", first: true)
         string(result.content)
         if let isError = result.isError {
             key("isError")
             bytes.append(contentsOf: isError ? "true".utf8 : "false".utf8)
         }
+        key("toolCallId")
+        string(result.toolCallId)
         bytes.append(UInt8(ascii: "}"))
     }
 
@@ -77,6 +177,20 @@ struct JSONWriter {
             element(&self, value)
         }
         bytes.append(UInt8(ascii: "]"))
+    }
+
+    private mutating func integer(_ value: some BinaryInteger) {
+        bytes.append(contentsOf: value.description.utf8)
+    }
+
+    /// `value` as `JSONEncoder` spells it: Swift's shortest round-trip text, without a trailing `.0`. JSON has no
+    /// infinity or NaN, so those throw the error `JSONEncoder` throws for them.
+    private mutating func number(_ value: Double) throws {
+        guard value.isFinite else {
+            throw EncodingError.invalidValue(value, .init(codingPath: [], debugDescription: "\(value) is not valid JSON"))
+        }
+        let text = value.description
+        bytes.append(contentsOf: text.hasSuffix(".0") ? text.utf8.dropLast(2) : text.utf8[...])
     }
 
     /// Writes `"key":`, after a comma unless it is the object's first field.

@@ -13,10 +13,15 @@ import Testing
     func aCharacterIsEscapedAsJSONEncoderEscapesIt(character: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
-        let text = "a\(character)b"
-        // `["…"]` without its brackets: the string as JSONEncoder writes it.
-        let reference = String(decoding: try encoder.encode([text]), as: UTF8.self).dropFirst().dropLast()
-        #expect(JSONWriter.parts([MessagePart(type: .text, content: text)]) == #"[{"content":\#(reference),"type":"text"}]"#)
+        // At every place of the first eight-byte word and of the next, and alone.
+        let texts = ["a\(character)b"] + (0...16).map { offset in
+            String(repeating: "p", count: offset) + character + String(repeating: "q", count: 24 - offset)
+        }
+        for text in texts {
+            // `["…"]` without its brackets: the string as JSONEncoder writes it.
+            let reference = String(decoding: try encoder.encode([text]), as: UTF8.self).dropFirst().dropLast()
+            #expect(JSONWriter.parts([MessagePart(type: .text, content: text)]) == #"[{"content":\#(reference),"type":"text"}]"#)
+        }
     }
 
     @Test func everyFieldIsWrittenAndAbsentOnesLeftOut() throws {

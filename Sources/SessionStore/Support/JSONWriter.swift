@@ -206,15 +206,35 @@ struct JSONWriter {
         bytes.append(UInt8(ascii: "\""))
         string.withUTF8 { text in
             var plainRunStart = 0
-            for (index, byte) in text.enumerated()
-            where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-                bytes.append(contentsOf: text[plainRunStart..<index])
-                plainRunStart = index + 1
-                escape(byte)
+            var index = 0
+            while index < text.count {
+                // Most text has nothing to escape: it is skipped eight bytes at a time.
+                if index + 8 <= text.count,
+                    !Self.mayNeedEscape(UnsafeRawPointer(text.baseAddress! + index).loadUnaligned(as: UInt64.self))
+                {
+                    index += 8
+                    continue
+                }
+                let byte = text[index]
+                if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                    bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[plainRunStart..<index]))
+                    plainRunStart = index + 1
+                    escape(byte)
+                }
+                index += 1
             }
-            bytes.append(contentsOf: text[plainRunStart...])
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[plainRunStart...]))
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Whether one of the word's eight bytes is below 0x20, `"` or `\\`: never false when one is (the bit tricks
+    /// of "Bit Twiddling Hacks", "Determine if a word has a byte less than n", are exact about whether one is).
+    private static func mayNeedEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highBits: UInt64 = 0x8080_8080_8080_8080
+        func hasByteBelow(_ word: UInt64, _ limit: UInt64) -> Bool { (word &- ones &* limit) & ~word & highBits != 0 }
+        return hasByteBelow(word, 0x20) || hasByteBelow(word ^ (ones &* 0x22), 1) || hasByteBelow(word ^ (ones &* 0x5C), 1)
     }
 
     private mutating func escape(_ byte: UInt8) {

@@ -18,6 +18,7 @@ struct ServeCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var database: DatabaseOption
+    @OptionGroup var json: JSONOption
 
     @Option(help: "The address to listen on.")
     var host = "127.0.0.1"
@@ -28,8 +29,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "A file of bearer tokens: one per line, then the workspaces it may use (comma-separated) or *.")
     var tokens: String?
 
+    // More readers than cores only take the CPU from the writer, whose appends then queue (Benchmarks/README.md,
+    // "The HTTP server under load").
+    @Option(help: "How many connections serve reads in parallel: one per processor core unless given.")
+    var readers = ProcessInfo.processInfo.activeProcessorCount
+
     func run() async throws {
-        try await Terminal.run(json: JSONOption()) {
+        try await Terminal.run(json: json) {
+            guard readers >= 1 else { throw ToolError("--readers must be 1 or more, not \(readers)", code: "invalidArgument") }
             let accessTokens = try tokens.map { path in
                 do { return try AccessTokens(path: path) } catch let error as AccessTokens.FileError {
                     throw ToolError(error.description)
@@ -41,7 +48,10 @@ struct ServeCommand: AsyncParsableCommand {
             logger.logLevel = .info
             let metrics = PrometheusCollectorRegistry()
             MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
-            try await Terminal.withWritableRepository(database.path, callObserver: StoreCallMetrics.record) { repository in
+            try await Terminal.withWritableRepository(database.path, configuring: { configuration in
+                configuration.readerCount = readers
+                configuration.callObserver = StoreCallMetrics.record
+            }) { repository in
                 let options = ServerOptions(host: host, port: port, tokens: accessTokens, metrics: metrics)
                 do {
                     try await SessionStoreServer.run(store: repository, options: options, logger: logger) { channel in

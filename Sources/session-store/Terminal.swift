@@ -111,11 +111,14 @@ enum Terminal {
     }
 
     /// Runs `body` with a repository that may write on the existing database at `path`, which must not need
-    /// migrating (only `migrate` and `import` do that), and closes it whatever happens.
+    /// migrating (only `migrate` and `import` do that), and closes it whatever happens; `configuring` may adjust
+    /// the rest of its configuration.
     static func withWritableRepository<T>(
-        _ path: String, callObserver: (@Sendable (StoreCall) -> Void)? = nil, _ body: (SessionRepository) async throws -> T
+        _ path: String, configuring: (inout Configuration) -> Void = { _ in }, _ body: (SessionRepository) async throws -> T
     ) async throws -> T {
-        try await withRepository(path, Configuration(migration: .refuse, callObserver: callObserver), body)
+        var configuration = Configuration(migration: .refuse)
+        configuring(&configuration)
+        return try await withRepository(path, configuration, body)
     }
 
     private static func withRepository<T>(

@@ -45,6 +45,20 @@ import TestSupport
         #expect(try Data(contentsOf: URL(fileURLWithPath: database)).isEmpty)
     }
 
+    @Test func serveRefusesNoReadersBeforeOpeningAnything() async throws {
+        let result = try await runProcess(Tool.executable, ["serve", "--db", database, "--readers", "0", "--port", "0"])
+        expectOneLineFailure(result, saying: "--readers must be 1 or more, not 0")
+        #expect(!FileManager.default.fileExists(atPath: database))
+    }
+
+    /// `serve` once crashed in ArgumentParser when reporting any failure: its JSON option was never parsed.
+    @Test func serveSaysInOneLineThatTheDatabaseIsMissing() async throws {
+        expectOneLineFailure(try await runProcess(Tool.executable, ["serve", "--db", database, "--port", "0"]), saying: database)
+        let json = try await runProcess(Tool.executable, ["serve", "--db", database, "--port", "0", "--json"])
+        #expect((try object(json)["error"] as? [String: Any])?["code"] as? String == "noDatabase")
+        #expect(!FileManager.default.fileExists(atPath: database))
+    }
+
     @Test func aDirectoryGivenAsTheDatabaseIsNamedAsOne() async throws {
         let folder = directory.file("folder")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)

@@ -33,40 +33,30 @@ struct JSONWriter {
 
     mutating func page(_ page: Page<SessionMessage>) throws {
         bytes.append(UInt8(ascii: "{"))
-        var first = true
         if let after = page.after {
-            key("after", first: true)
+            key("after")
             string(after)
-            first = false
         }
         if let before = page.before {
-            key("before", first: first)
+            key("before")
             string(before)
-            first = false
         }
-        key("items", first: first)
+        key("items")
         try messages(page.items)
         bytes.append(UInt8(ascii: "}"))
     }
 
     mutating func messages(_ messages: [SessionMessage]) throws {
-        bytes.append(UInt8(ascii: "["))
-        for (index, value) in messages.enumerated() {
-            if index > 0 { bytes.append(UInt8(ascii: ",")) }
-            try message(value)
-        }
-        bytes.append(UInt8(ascii: "]"))
+        try array(messages) { try $0.message($1) }
     }
 
     mutating func message(_ message: SessionMessage) throws {
         bytes.append(UInt8(ascii: "{"))
-        var first = true
         if let content = message.content {
-            key("content", first: true)
+            key("content")
             string(content)
-            first = false
         }
-        key("createdAt", first: first)
+        key("createdAt")
         integer(message.createdAt)
         key("id")
         string(message.id)
@@ -101,7 +91,7 @@ struct JSONWriter {
 
     private mutating func usage(_ usage: Usage) throws {
         bytes.append(UInt8(ascii: "{"))
-        key("cacheReadTokens", first: true)
+        key("cacheReadTokens")
         integer(usage.cacheReadTokens)
         key("cacheWriteTokens")
         integer(usage.cacheWriteTokens)
@@ -118,32 +108,28 @@ struct JSONWriter {
 
     private mutating func part(_ part: MessagePart) {
         bytes.append(UInt8(ascii: "{"))
-        var first = true
         if let content = part.content {
-            key("content", first: true)
+            key("content")
             string(content)
-            first = false
         }
         if let call = part.toolCall {
-            key("toolCall", first: first)
+            key("toolCall")
             toolCall(call)
-            first = false
         }
         if let result = part.toolResult {
-            key("toolResult", first: first)
+            key("toolResult")
             toolResult(result)
-            first = false
         }
-        key("type", first: first)
+        key("type")
         string(part.type.rawValue)
         bytes.append(UInt8(ascii: "}"))
     }
 
     private mutating func toolCall(_ call: ToolCall) {
         bytes.append(UInt8(ascii: "{"))
-        key("function", first: true)
+        key("function")
         bytes.append(UInt8(ascii: "{"))
-        key("arguments", first: true)
+        key("arguments")
         string(call.function.arguments)
         key("name")
         string(call.function.name)
@@ -157,7 +143,7 @@ struct JSONWriter {
 
     private mutating func toolResult(_ result: ToolResult) {
         bytes.append(UInt8(ascii: "{"))
-        key("content", first: true)
+        key("content")
         string(result.content)
         if let isError = result.isError {
             key("isError")
@@ -170,11 +156,11 @@ struct JSONWriter {
 
     // MARK: JSON
 
-    private mutating func array<Element>(_ elements: [Element], _ element: (inout JSONWriter, Element) -> Void) {
+    private mutating func array<Element>(_ elements: [Element], _ element: (inout JSONWriter, Element) throws -> Void) rethrows {
         bytes.append(UInt8(ascii: "["))
         for (index, value) in elements.enumerated() {
             if index > 0 { bytes.append(UInt8(ascii: ",")) }
-            element(&self, value)
+            try element(&self, value)
         }
         bytes.append(UInt8(ascii: "]"))
     }
@@ -193,9 +179,9 @@ struct JSONWriter {
         bytes.append(contentsOf: text.hasSuffix(".0") ? text.utf8.dropLast(2) : text.utf8[...])
     }
 
-    /// Writes `"key":`, after a comma unless it is the object's first field.
-    private mutating func key(_ key: StaticString, first: Bool = false) {
-        if !first { bytes.append(UInt8(ascii: ",")) }
+    /// Writes `"key":`, after a comma unless it is the object's first field (the last byte written opened it).
+    private mutating func key(_ key: StaticString) {
+        if bytes.last != UInt8(ascii: "{") { bytes.append(UInt8(ascii: ",")) }
         bytes.append(UInt8(ascii: "\""))
         bytes.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
         bytes.append(contentsOf: "\":".utf8)

@@ -1,5 +1,5 @@
 /// Messages as JSON text, for servers that send them by the hundred: the bytes `JSONEncoder` writes for them with
-/// `outputFormatting` `[.sortedKeys, .withoutEscapingSlashes]`, in a seventh to a tenth of its time.
+/// `outputFormatting` `[.sortedKeys, .withoutEscapingSlashes]`, seven to eleven times faster.
 ///
 /// Like `JSONEncoder`, it throws `EncodingError.invalidValue` for a cost that is infinite or NaN, which JSON cannot
 /// hold.

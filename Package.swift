@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "SessionStore", targets: ["SessionStore"]),
         .library(name: "SessionStoreSQLite", targets: ["SessionStoreSQLite"]),
         .library(name: "SessionStoreServer", targets: ["SessionStoreServer"]),
+        .library(name: "SessionStorePostgres", targets: ["SessionStorePostgres"]),
         .executable(name: "session-store", targets: ["session-store"]),
     ],
     dependencies: [
@@ -22,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // The PostgreSQL backend only (SessionStorePostgres): the library builds none of it.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         // Builds the DocC catalog (`swift package generate-documentation`); a plugin, linked into nothing.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
@@ -59,6 +62,15 @@ let package = Package(
             ],
             resources: [.copy("openapi.json")]
         ),
+        .target(
+            name: "SessionStorePostgres",
+            dependencies: [
+                "SessionStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            plugins: ["EmbedMigrationsPlugin"]
+        ),
         .executableTarget(
             name: "session-store",
             dependencies: [
@@ -83,6 +95,12 @@ let package = Package(
             name: "SessionStoreTests",
             dependencies: ["SessionStore", "SessionStoreSQLite", "TestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "SessionStoreToolTests", dependencies: ["SessionStore", "SessionStoreSQLite", "TestSupport"]),
+        .testTarget(
+            name: "SessionStorePostgresTests",
+            dependencies: [
+                "SessionStorePostgres", "SessionStore", "TestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]),
         .testTarget(
             name: "SessionStoreServerTests",
             dependencies: [

@@ -20,7 +20,7 @@ public struct Migration: Sendable, Hashable {
     }
 
     /// Reads version and name from a file name `NNNN_description.sql` (EmbedMigrations checked its form).
-    init(fileName: String, sql: String) {
+    package init(fileName: String, sql: String) {
         version = Int(fileName.prefix(4)) ?? 0
         name = String(fileName.dropFirst(5).dropLast(4))
         self.sql = sql

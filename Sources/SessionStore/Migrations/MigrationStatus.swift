@@ -8,6 +8,13 @@ public struct AppliedMigration: Sendable, Hashable {
     public let checksum: String?
     /// When it was applied, in milliseconds since the Unix epoch.
     public let appliedAt: Int64
+
+    package init(version: Int, name: String, checksum: String?, appliedAt: Int64) {
+        self.version = version
+        self.name = name
+        self.checksum = checksum
+        self.appliedAt = appliedAt
+    }
 }
 
 /// Where a database stands against the migrations this build knows.

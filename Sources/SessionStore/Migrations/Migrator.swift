@@ -20,7 +20,14 @@ public struct Migrator: Sendable {
     /// - Throws: ``SessionStoreError/schemaTooNew(databaseVersion:supportedVersion:)``,
     ///   ``SessionStoreError/migrationModified(version:name:)``, or a `SQLiteError`.
     public func status(of connection: Connection) throws -> MigrationStatus {
-        let applied = try appliedMigrations(connection)
+        try status(applied: try appliedMigrations(connection))
+    }
+
+    /// Where a database that records `applied` stands against these migrations, whatever its engine.
+    ///
+    /// - Throws: ``SessionStoreError/schemaTooNew(databaseVersion:supportedVersion:)`` or
+    ///   ``SessionStoreError/migrationModified(version:name:)``.
+    package func status(applied: [AppliedMigration]) throws(SessionStoreError) -> MigrationStatus {
         let known = Dictionary(migrations.map { ($0.version, $0) }, uniquingKeysWith: { first, _ in first })
         let supportedVersion = migrations.last?.version ?? 0
         for record in applied {

@@ -15,7 +15,7 @@ public struct Limits: Sendable, Hashable {
         self.messageBytes = messageBytes
     }
 
-    func checkIdentifier(_ value: String, _ field: String) throws(SessionStoreError) {
+    package func checkIdentifier(_ value: String, _ field: String) throws(SessionStoreError) {
         if value.isEmpty {
             throw .invalidIdentifier(field: field, reason: "it is empty")
         }
@@ -29,12 +29,12 @@ public struct Limits: Sendable, Hashable {
         }
     }
 
-    func checkLabel(_ value: String?, _ field: String) throws(SessionStoreError) {
+    package func checkLabel(_ value: String?, _ field: String) throws(SessionStoreError) {
         guard let byteCount = value?.utf8.count, byteCount > labelBytes else { return }
         throw .valueTooLarge(field: field, byteCount: byteCount, limit: labelBytes)
     }
 
-    func checkMessage(byteCount: Int) throws(SessionStoreError) {
+    package func checkMessage(byteCount: Int) throws(SessionStoreError) {
         guard byteCount > messageBytes else { return }
         throw .valueTooLarge(field: "message", byteCount: byteCount, limit: messageBytes)
     }

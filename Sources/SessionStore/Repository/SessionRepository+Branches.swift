@@ -12,7 +12,7 @@ extension SessionRepository {
     ///   ``SessionStoreError/messageNotInSession(sessionId:messageId:)`` when the original does not show
     ///   `messageId`; nothing is created then.
     public func forkSession(workspaceId: String, sessionId: String, messageId: String? = nil) async throws -> Session {
-        try await logged("forkSession", workspaceId: workspaceId, sessionId: sessionId, messageId: messageId) {
+        try await configuration.logged("forkSession", workspaceId: workspaceId, sessionId: sessionId, messageId: messageId) {
             try limits.checkIdentifier(workspaceId, "workspaceId")
             try limits.checkIdentifier(sessionId, "sessionId")
             if let messageId {
@@ -59,7 +59,7 @@ extension SessionRepository {
     /// while the original is a live session of the workspace, down through every fork made from each session,
     /// oldest first. Nil when the workspace has no such live session.
     public func getSessionTree(workspaceId: String, sessionId: String) async throws -> SessionTreeNode? {
-        try await logged("getSessionTree", workspaceId: workspaceId, sessionId: sessionId) {
+        try await configuration.logged("getSessionTree", workspaceId: workspaceId, sessionId: sessionId) {
             try limits.checkIdentifier(workspaceId, "workspaceId")
             try limits.checkIdentifier(sessionId, "sessionId")
             return try await database.read { connection in

@@ -19,7 +19,7 @@ extension SessionRepository {
     /// The number of the workspace's newest change, 0 before its first: where a client that has just loaded what
     /// it shows starts following from.
     public func latestChangeSequence(workspaceId: String) async throws -> Int64 {
-        try await logged("latestChangeSequence", workspaceId: workspaceId) {
+        try await configuration.logged("latestChangeSequence", workspaceId: workspaceId) {
             try limits.checkIdentifier(workspaceId, "workspaceId")
             return try await database.read { try ChangeLog.latest(workspaceId: workspaceId, $0) }
         }
@@ -28,7 +28,7 @@ extension SessionRepository {
     /// Deletes the workspace's changes past ``Configuration/changeRetention`` now, rather than at the trim that
     /// writes make on their own every 1,024 changes; returns how many went. The newest change always stays.
     public func trimChanges(workspaceId: String) async throws -> Int {
-        try await logged("trimChanges", workspaceId: workspaceId) {
+        try await configuration.logged("trimChanges", workspaceId: workspaceId) {
             try limits.checkIdentifier(workspaceId, "workspaceId")
             let now = configuration.now()
             return try await write { [configuration] connection in

@@ -10,7 +10,7 @@ extension SessionRepository {
     ///   ``SessionStoreError/messageNotInSession(sessionId:messageId:)`` when the session does not show
     ///   `messageId`; nothing changes then.
     public func revert(workspaceId: String, sessionId: String, messageId: String? = nil) async throws -> Session {
-        try await logged("revert", workspaceId: workspaceId, sessionId: sessionId, messageId: messageId) {
+        try await configuration.logged("revert", workspaceId: workspaceId, sessionId: sessionId, messageId: messageId) {
             try limits.checkIdentifier(workspaceId, "workspaceId")
             try limits.checkIdentifier(sessionId, "sessionId")
             if let messageId {
@@ -68,7 +68,7 @@ extension SessionRepository {
     ///
     /// - Throws: ``SessionStoreError/sessionNotFound(workspaceId:sessionId:)``.
     public func unrevert(workspaceId: String, sessionId: String) async throws -> Session {
-        try await logged("unrevert", workspaceId: workspaceId, sessionId: sessionId) {
+        try await configuration.logged("unrevert", workspaceId: workspaceId, sessionId: sessionId) {
             try limits.checkIdentifier(workspaceId, "workspaceId")
             try limits.checkIdentifier(sessionId, "sessionId")
             let now = configuration.now()

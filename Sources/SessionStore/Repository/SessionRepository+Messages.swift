@@ -3,7 +3,7 @@ import SessionStoreSQLite
 extension SessionRepository {
     /// The messages the session shows, in order; `[]` for an unknown session, as in the old store.
     public func getSessionMessages(workspaceId: String, sessionId: String) async throws -> [SessionMessage] {
-        try await logged("getSessionMessages", workspaceId: workspaceId, sessionId: sessionId) {
+        try await configuration.logged("getSessionMessages", workspaceId: workspaceId, sessionId: sessionId) {
             try limits.checkIdentifier(workspaceId, "workspaceId")
             try limits.checkIdentifier(sessionId, "sessionId")
             return try await database.read { connection in
@@ -32,7 +32,7 @@ extension SessionRepository {
     ///   payload, session or workspace), or ``SessionStoreError/valueTooLarge(field:byteCount:limit:)`` for a
     ///   message over ``Limits/messageBytes``; nothing changes then.
     public func addMessage(workspaceId: String, sessionId: String, message: NewMessage) async throws -> SessionMessage {
-        try await logged("addMessage", workspaceId: workspaceId, sessionId: sessionId, messageId: message.id) {
+        try await configuration.logged("addMessage", workspaceId: workspaceId, sessionId: sessionId, messageId: message.id) {
             try limits.checkIdentifier(workspaceId, "workspaceId")
             try limits.checkIdentifier(sessionId, "sessionId")
             if let id = message.id {
@@ -93,7 +93,7 @@ extension SessionRepository {
     func updateMessage(
         workspaceId: String, messageId: String, endingStream: Bool, _ change: @escaping @Sendable (inout MessageChanges) -> Void
     ) async throws -> SessionMessage? {
-        try await logged("updateMessage", workspaceId: workspaceId, messageId: messageId) {
+        try await configuration.logged("updateMessage", workspaceId: workspaceId, messageId: messageId) {
             try limits.checkIdentifier(workspaceId, "workspaceId")
             try limits.checkIdentifier(messageId, "messageId")
             let now = configuration.now()
@@ -136,7 +136,7 @@ extension SessionRepository {
     /// The sums of ``Usage`` over the messages the session shows now (not its reverted tail); nil when the
     /// workspace has no such live session.
     public func getSessionUsage(workspaceId: String, sessionId: String) async throws -> Usage? {
-        try await logged("getSessionUsage", workspaceId: workspaceId, sessionId: sessionId) {
+        try await configuration.logged("getSessionUsage", workspaceId: workspaceId, sessionId: sessionId) {
             try limits.checkIdentifier(workspaceId, "workspaceId")
             try limits.checkIdentifier(sessionId, "sessionId")
             return try await database.read { connection in

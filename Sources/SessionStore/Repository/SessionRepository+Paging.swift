@@ -9,7 +9,7 @@ extension SessionRepository {
     ///   ``SessionStoreError/staleCursor(_:)`` when the session no longer shows the message the cursor names at
     ///   the place it had (reverted or deleted since, or the session itself is gone).
     public func getSessionMessages(workspaceId: String, sessionId: String, page: PageRequest) async throws -> Page<SessionMessage> {
-        try await logged("getSessionMessages", workspaceId: workspaceId, sessionId: sessionId) {
+        try await configuration.logged("getSessionMessages", workspaceId: workspaceId, sessionId: sessionId) {
             try limits.checkIdentifier(workspaceId, "workspaceId")
             try limits.checkIdentifier(sessionId, "sessionId")
             try page.checkLimit()
@@ -54,7 +54,7 @@ extension SessionRepository {
     ///
     /// - Throws: ``SessionStoreError/invalidPageSize(_:)`` and ``SessionStoreError/invalidCursor(_:)``.
     public func listSessionSummaries(workspaceId: String, page: PageRequest) async throws -> Page<SessionSummary> {
-        try await logged("listSessionSummaries", workspaceId: workspaceId) {
+        try await configuration.logged("listSessionSummaries", workspaceId: workspaceId) {
             try limits.checkIdentifier(workspaceId, "workspaceId")
             try page.checkLimit()
             // The list runs newest first, so reading forward is reading the index backwards.

@@ -102,7 +102,7 @@ extension SessionRepository {
         leading: (@Sendable (Connection, [SQLiteValue], (Row, Connection) throws -> Hit) throws -> [Hit])? = nil,
         marks: SnippetMarks, hit: @escaping @Sendable (Row, Connection) throws -> Hit
     ) async throws -> Page<Hit> {
-        try await logged(operation, workspaceId: workspaceId) {
+        try await configuration.logged(operation, workspaceId: workspaceId) {
             try limits.checkIdentifier(workspaceId, "workspaceId")
             let query = try SearchQuery(text)
             try page.checkLimit()

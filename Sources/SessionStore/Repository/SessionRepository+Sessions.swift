@@ -4,7 +4,7 @@ extension SessionRepository {
     /// The workspace's sessions, most recently updated first (ties: the later id first); `[]` for an empty
     /// workspace.
     public func listSessions(workspaceId: String) async throws -> [Session] {
-        try await logged("listSessions", workspaceId: workspaceId) {
+        try await configuration.logged("listSessions", workspaceId: workspaceId) {
             try limits.checkIdentifier(workspaceId, "workspaceId")
             return try await database.read { connection in
                 try StoredRows.sessions(workspaceId: workspaceId, connection)
@@ -14,7 +14,7 @@ extension SessionRepository {
 
     /// The session with its message ids, or nil when the workspace has none with this id.
     public func getSession(workspaceId: String, sessionId: String) async throws -> Session? {
-        try await logged("getSession", workspaceId: workspaceId, sessionId: sessionId) {
+        try await configuration.logged("getSession", workspaceId: workspaceId, sessionId: sessionId) {
             try limits.checkIdentifier(workspaceId, "workspaceId")
             try limits.checkIdentifier(sessionId, "sessionId")
             return try await database.read { connection in
@@ -30,7 +30,7 @@ extension SessionRepository {
     public func createSession(
         workspaceId: String, title: String? = nil, parentId: String? = nil, model: ModelSelection? = nil, agent: String? = nil
     ) async throws -> Session {
-        try await logged("createSession", workspaceId: workspaceId) {
+        try await configuration.logged("createSession", workspaceId: workspaceId) {
             try limits.checkIdentifier(workspaceId, "workspaceId")
             let now = configuration.now()
             let session = Session(
@@ -55,7 +55,7 @@ extension SessionRepository {
     public func updateSession(
         workspaceId: String, sessionId: String, _ change: @escaping @Sendable (inout SessionChanges) -> Void
     ) async throws -> Session? {
-        try await logged("updateSession", workspaceId: workspaceId, sessionId: sessionId) {
+        try await configuration.logged("updateSession", workspaceId: workspaceId, sessionId: sessionId) {
             try limits.checkIdentifier(workspaceId, "workspaceId")
             try limits.checkIdentifier(sessionId, "sessionId")
             let now = configuration.now()
@@ -93,7 +93,7 @@ extension SessionRepository {
     /// deleted with their last link. Sessions whose parent this was become root sessions; forks keep their fork
     /// point.
     public func deleteSession(workspaceId: String, sessionId: String) async throws -> Bool {
-        try await logged("deleteSession", workspaceId: workspaceId, sessionId: sessionId) {
+        try await configuration.logged("deleteSession", workspaceId: workspaceId, sessionId: sessionId) {
             try limits.checkIdentifier(workspaceId, "workspaceId")
             try limits.checkIdentifier(sessionId, "sessionId")
             let now = configuration.now()

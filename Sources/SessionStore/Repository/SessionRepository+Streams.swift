@@ -33,7 +33,7 @@ extension SessionRepository {
     ///
     /// - Throws: ``SessionStoreError/messageNotFound(workspaceId:messageId:)`` when the message is gone.
     func writeChunk(_ text: String, workspaceId: String, messageId: String) async throws {
-        try await logged("writeChunk", workspaceId: workspaceId, messageId: messageId) {
+        try await configuration.logged("writeChunk", workspaceId: workspaceId, messageId: messageId) {
             let now = configuration.now()
             try await write { connection in
                 guard

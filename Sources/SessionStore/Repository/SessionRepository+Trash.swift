@@ -6,7 +6,7 @@ extension SessionRepository {
     /// ``restoreSession(workspaceId:sessionId:)`` brings it back. Returns false when the workspace has no such
     /// live session. Nothing in the trash is ever deleted but by ``emptyTrash(workspaceId:olderThan:)``.
     public func trashSession(workspaceId: String, sessionId: String) async throws -> Bool {
-        try await logged("trashSession", workspaceId: workspaceId, sessionId: sessionId) {
+        try await configuration.logged("trashSession", workspaceId: workspaceId, sessionId: sessionId) {
             try limits.checkIdentifier(workspaceId, "workspaceId")
             try limits.checkIdentifier(sessionId, "sessionId")
             let now = configuration.now()
@@ -24,7 +24,7 @@ extension SessionRepository {
     /// Takes the session out of the trash, as it was when it was trashed; nil when the workspace has no such
     /// session in the trash.
     public func restoreSession(workspaceId: String, sessionId: String) async throws -> Session? {
-        try await logged("restoreSession", workspaceId: workspaceId, sessionId: sessionId) {
+        try await configuration.logged("restoreSession", workspaceId: workspaceId, sessionId: sessionId) {
             try limits.checkIdentifier(workspaceId, "workspaceId")
             try limits.checkIdentifier(sessionId, "sessionId")
             let now = configuration.now()
@@ -41,7 +41,7 @@ extension SessionRepository {
 
     /// The workspace's sessions in the trash, most recently trashed first (ties: the later id first).
     public func listTrash(workspaceId: String) async throws -> [TrashedSession] {
-        try await logged("listTrash", workspaceId: workspaceId) {
+        try await configuration.logged("listTrash", workspaceId: workspaceId) {
             try limits.checkIdentifier(workspaceId, "workspaceId")
             return try await database.read { try StoredRows.trashedSessions(workspaceId: workspaceId, $0) }
         }
@@ -50,7 +50,7 @@ extension SessionRepository {
     /// Deletes for good, as ``deleteSession(workspaceId:sessionId:)`` does, every session of the workspace that
     /// was put in the trash before `date`; returns how many.
     public func emptyTrash(workspaceId: String, olderThan date: Date) async throws -> Int {
-        try await logged("emptyTrash", workspaceId: workspaceId) {
+        try await configuration.logged("emptyTrash", workspaceId: workspaceId) {
             try limits.checkIdentifier(workspaceId, "workspaceId")
             let cutoff = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
             let now = configuration.now()

@@ -100,46 +100,17 @@ public final class SessionRepository: Sendable {
         try await database.withReaderExecutor(isolation: isolation, body)
     }
 
-    /// Runs one call of the API, logging it: at debug level, or at info level when it took `slowThreshold` or
-    /// longer. A failure is the caller's to report: it is only logged with the call, at the same level. Nothing
-    /// is formatted unless the logger's level lets the entry through.
-    func logged<T>(
-        _ operation: String, workspaceId: String, sessionId: String? = nil, messageId: String? = nil,
-        _ body: () async throws -> T
-    ) async throws -> T {
-        let started = ContinuousClock.now
-        var failure: (any Error)?
-        defer {
-            let duration = ContinuousClock.now - started
-            configuration.callObserver?(StoreCall(operation: operation, duration: duration, succeeded: failure == nil))
-            let level: Logger.Level = duration >= configuration.slowThreshold ? .info : .debug
-            configuration.logger.log(level: level, "\(operation)", metadata: {
-                var metadata: Logger.Metadata = [LogKey.workspaceId: "\(workspaceId)", LogKey.duration: "\(duration)"]
-                if let sessionId { metadata[LogKey.sessionId] = "\(sessionId)" }
-                if let messageId { metadata[LogKey.messageId] = "\(messageId)" }
-                if let failure { metadata[LogKey.error] = "\(failure)" }
-                return metadata
-            }())
-        }
-        do {
-            return try await body()
-        } catch {
-            failure = error
-            throw error
-        }
-    }
-
     /// As in the old store, releases what is cached for the workspace; deletes nothing. SessionStore caches no
     /// per-workspace state, so this only checks the id.
     public func clearWorkspace(workspaceId: String) async throws {
-        try await logged("clearWorkspace", workspaceId: workspaceId) {
+        try await configuration.logged("clearWorkspace", workspaceId: workspaceId) {
             try limits.checkIdentifier(workspaceId, "workspaceId")
         }
     }
 
     /// The number of sessions the workspace has in the database, outside the trash.
     public func getActiveSessionCount(workspaceId: String) async throws -> Int {
-        try await logged("getActiveSessionCount", workspaceId: workspaceId) {
+        try await configuration.logged("getActiveSessionCount", workspaceId: workspaceId) {
             try limits.checkIdentifier(workspaceId, "workspaceId")
             return try await database.read { connection in
                 try connection.cachedStatement("SELECT count(*) FROM sessions WHERE workspace_id = ?1 AND trashed_at IS NULL")

@@ -1,7 +1,7 @@
 import SessionStoreSQLite
 
 /// How sessions and messages are read from rows: the one place that knows the column order.
-enum StoredRows {
+package enum StoredRows {
     static let sessionColumns = """
         id, workspace_id, title, parent_id, created_at, updated_at, model_provider_id, model_id, agent,
         revert_message_id, revert_reason, forked_from_session_id, forked_from_message_id
@@ -107,7 +107,7 @@ enum StoredRows {
 
     /// What search reads of parts: the content of the text parts, one per line; nil when there is none. The same
     /// as the schema computes for a row written by hand (`messages_search_on_insert_by_hand`).
-    static func partsText(_ parts: [MessagePart]?) -> String? {
+    package static func partsText(_ parts: [MessagePart]?) -> String? {
         let texts = (parts ?? []).filter { $0.type == .text }.compactMap(\.content)
         return texts.isEmpty ? nil : texts.joined(separator: "\n")
     }
@@ -188,7 +188,7 @@ enum StoredRows {
         }
     }
 
-    static func checkSession(_ session: Session, limits: Limits) throws(SessionStoreError) {
+    package static func checkSession(_ session: Session, limits: Limits) throws(SessionStoreError) {
         try limits.checkLabel(session.title, "title")
         try limits.checkLabel(session.agent, "agent")
         try limits.checkLabel(session.model?.providerId, "model.providerId")

@@ -4,13 +4,13 @@
 /// It builds the models straight from the bytes, skipping (but checking) fields the models do not have. It
 /// answers nil for anything else — a missing field, a wrong type, malformed JSON, an escaped key — and the caller
 /// then asks `JSONDecoder`, whose answer, a value or an error, stays the reference.
-enum JSONFastPath {
-    static func parts(_ bytes: UnsafeBufferPointer<UInt8>) -> [MessagePart]? {
+package enum JSONFastPath {
+    package static func parts(_ bytes: UnsafeBufferPointer<UInt8>) -> [MessagePart]? {
         var parser = JSONParser(bytes)
         return parser.document { $0.array { $0.part() } }
     }
 
-    static func toolCalls(_ bytes: UnsafeBufferPointer<UInt8>) -> [ToolCall]? {
+    package static func toolCalls(_ bytes: UnsafeBufferPointer<UInt8>) -> [ToolCall]? {
         var parser = JSONParser(bytes)
         return parser.document { $0.array { $0.toolCall() } }
     }

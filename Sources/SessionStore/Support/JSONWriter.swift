@@ -6,16 +6,16 @@
 /// sorted order, absent optionals left out, strings escaped as it escapes them (short escapes where JSON has them,
 /// `\u00xx` for other control characters, `/` and non-ASCII text as they are), numbers as it spells them.
 /// ``JSONFastPath`` reads the columns back, whatever their keys' order; `JSONDecoder` reads them the same.
-struct JSONWriter {
+package struct JSONWriter {
     private var bytes: [UInt8] = []
 
-    static func parts(_ parts: [MessagePart]) -> String {
+    package static func parts(_ parts: [MessagePart]) -> String {
         var writer = JSONWriter()
         writer.array(parts) { $0.part($1) }
         return String(decoding: writer.bytes, as: UTF8.self)
     }
 
-    static func toolCalls(_ calls: [ToolCall]) -> String {
+    package static func toolCalls(_ calls: [ToolCall]) -> String {
         var writer = JSONWriter()
         writer.array(calls) { $0.toolCall($1) }
         return String(decoding: writer.bytes, as: UTF8.self)

@@ -5,7 +5,7 @@ import SessionStoreSQLite
 ///
 /// Monotonic within the process: an id made in the same millisecond as the previous one (or while the clock
 /// stepped back) is the previous one plus one, so ids sort in creation order.
-enum ULID {
+package enum ULID {
     private static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ".utf8)
 
     private struct State {
@@ -17,7 +17,7 @@ enum ULID {
     private static let last = Locked(State())
 
     /// A new id, later than every id this process made before.
-    static func make(now milliseconds: Int64) -> String {
+    package static func make(now milliseconds: Int64) -> String {
         let state = last.withLock { last in
             let now = UInt64(clamping: milliseconds)
             if now > last.milliseconds {

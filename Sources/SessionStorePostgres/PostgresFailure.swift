@@ -1,0 +1,35 @@
+import PostgresNIO
+import SessionStore
+
+/// What the client's errors mean to a caller of the store.
+enum PostgresFailure {
+    /// Runs `body`, turning a `PSQLError` into a ``PostgresStoreError``; `SessionStoreError`s pass as they are.
+    /// `withTransaction` wraps what its closure threw in a `PostgresTransactionError`, which is unwrapped first.
+    static func mapped<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as PostgresTransactionError {
+            throw translated(error.closureError ?? error.beginError ?? error.commitError ?? error.rollbackError ?? error)
+        } catch {
+            throw translated(error)
+        }
+    }
+
+    static func translated(_ error: any Error) -> any Error {
+        guard let error = error as? PSQLError else { return error }
+        switch error.code {
+        case .server:
+            return PostgresStoreError.server(
+                sqlState: error.serverInfo?[.sqlState] ?? "?????", message: error.serverInfo?[.message] ?? "\(error)")
+        case .queryCancelled:
+            return CancellationError()
+        default:
+            return PostgresStoreError.connectionLost(reason: "\(error.code)")
+        }
+    }
+
+    /// Serialization failures and deadlocks: the transaction was rolled back whole and may run again.
+    static func isRetryable(_ sqlState: String) -> Bool {
+        sqlState == "40001" || sqlState == "40P01"
+    }
+}

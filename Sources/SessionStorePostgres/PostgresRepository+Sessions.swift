@@ -1,0 +1,95 @@
+import PostgresNIO
+import SessionStore
+
+extension PostgresRepository {
+    static let sessionColumns = """
+        s.id, s.workspace_id, s.title, s.parent_id, s.created_at, s.updated_at, s.model_provider_id, s.model_id, s.agent,
+        s.revert_message_id, s.revert_reason, s.forked_from_session_id, s.forked_from_message_id,
+        coalesce((SELECT array_agg(l.message_id ORDER BY l.position) FROM session_messages l WHERE l.session_id = s.id), '{}')
+        """
+
+    /// The workspace's live sessions, most recently updated first (ties: the later id first); `[]` for an empty
+    /// workspace.
+    public func listSessions(workspaceId: String) async throws -> [Session] {
+        try await configuration.logged("listSessions", workspaceId: workspaceId) {
+            try limits.checkIdentifier(workspaceId, "workspaceId")
+            return try await PostgresFailure.mapped {
+                try await sessions(
+                    client.query(
+                        """
+                        SELECT \(unescaped: Self.sessionColumns) FROM sessions s
+                        WHERE s.workspace_id = \(workspaceId) AND s.trashed_at IS NULL ORDER BY s.updated_at DESC, s.id DESC
+                        """, logger: logger))
+            }
+        }
+    }
+
+    /// The session with its message ids, or nil when the workspace has none with this id.
+    public func getSession(workspaceId: String, sessionId: String) async throws -> Session? {
+        try await configuration.logged("getSession", workspaceId: workspaceId, sessionId: sessionId) {
+            try limits.checkIdentifier(workspaceId, "workspaceId")
+            try limits.checkIdentifier(sessionId, "sessionId")
+            return try await PostgresFailure.mapped {
+                try await sessions(
+                    client.query(
+                        """
+                        SELECT \(unescaped: Self.sessionColumns) FROM sessions s
+                        WHERE s.id = \(sessionId) AND s.workspace_id = \(workspaceId) AND s.trashed_at IS NULL
+                        """, logger: logger)
+                ).first
+            }
+        }
+    }
+
+    /// Creates an empty session with a new ULID, titled "New Session" unless `title` is given.
+    ///
+    /// - Throws: `SessionStoreError.parentNotFound` when `parentId` names no live session of the workspace.
+    public func createSession(
+        workspaceId: String, title: String? = nil, parentId: String? = nil, model: ModelSelection? = nil, agent: String? = nil
+    ) async throws -> Session {
+        try await configuration.logged("createSession", workspaceId: workspaceId) {
+            try limits.checkIdentifier(workspaceId, "workspaceId")
+            let now = configuration.now()
+            let session = Session(
+                id: ULID.make(now: now), workspaceId: workspaceId, title: title ?? "New Session", parentId: parentId,
+                createdAt: now, updatedAt: now, model: model, agent: agent)
+            try StoredRows.checkSession(session, limits: limits)
+            return try await transaction { connection in
+                if let parentId {
+                    let parents = try await connection.query(
+                        """
+                        SELECT 1 FROM sessions
+                        WHERE id = \(parentId) AND workspace_id = \(workspaceId) AND trashed_at IS NULL FOR SHARE
+                        """, logger: logger)
+                    guard try await parents.collect().count == 1 else {
+                        throw SessionStoreError.parentNotFound(workspaceId: workspaceId, parentId: parentId)
+                    }
+                }
+                try await connection.query(
+                    """
+                    INSERT INTO sessions (id, workspace_id, title, parent_id, created_at, updated_at, model_provider_id,
+                                          model_id, agent)
+                    VALUES (\(session.id), \(workspaceId), \(session.title), \(parentId), \(now), \(now),
+                            \(model?.providerId), \(model?.modelId), \(agent))
+                    """, logger: logger)
+                try await PostgresChanges.record(.sessionCreated, workspaceId: workspaceId, sessionId: session.id, at: now, connection, logger: logger)
+                return session
+            }
+        }
+    }
+
+    private func sessions(_ rows: PostgresRowSequence) async throws -> [Session] {
+        var sessions: [Session] = []
+        for try await (id, workspaceId, title, parentId, createdAt, updatedAt, providerId, modelId, agent, revertId, revertReason, forkedFrom, forkedAt, messageIds)
+            in rows.decode((String, String, String?, String?, Int64, Int64, String?, String?, String?, String?, String?, String?, String?, [String]).self)
+        {
+            sessions.append(
+                Session(
+                    id: id, workspaceId: workspaceId, title: title, parentId: parentId, createdAt: createdAt, updatedAt: updatedAt,
+                    messageIds: messageIds, model: providerId.map { ModelSelection(providerId: $0, modelId: modelId ?? "") },
+                    agent: agent, revert: revertId.map { RevertMarker(messageID: $0, reason: revertReason) },
+                    forkedFrom: forkedFrom.map { ForkPoint(sessionId: $0, messageId: forkedAt) }))
+        }
+        return sessions
+    }
+}

@@ -1,0 +1,81 @@
+import Logging
+import PostgresNIO
+import SessionStore
+
+/// The store on a PostgreSQL database, for several server processes on several machines sharing one store.
+/// Its calls mean what ``SessionRepository``'s mean: same names, same errors, same ids.
+///
+/// It keeps a pool of connections (postgres-nio's `PostgresClient`) open until ``close()``. Opening it applies
+/// the pending PostgreSQL migrations, unless the configuration's migration policy is `.refuse`; several
+/// processes opening one database at once migrate it once.
+public final class PostgresRepository: Sendable {
+    let client: PostgresClient
+    let configuration: Configuration
+    private let clientTask: Task<Void, Never>
+
+    var limits: Limits { configuration.limits }
+    var logger: Logger { configuration.logger }
+
+    /// Opens the database `url` names (`postgres://user[:password]@host[:port]/database`).
+    ///
+    /// - Throws: ``PostgresStoreError/invalidURL(_:reason:)``, ``PostgresStoreError/connectionLost(reason:)``
+    ///   when the server cannot be reached, and what ``PostgresMigrator/migrate(_:logger:)`` throws.
+    public init(url: String, configuration: Configuration = Configuration()) async throws {
+        let clientConfiguration = try PostgresURL.configuration(url)
+        let client = PostgresClient(configuration: clientConfiguration, backgroundLogger: configuration.logger)
+        self.client = client
+        self.configuration = configuration
+        clientTask = Task { await client.run() }
+        do {
+            // The pool waits for a server that does not answer until its circuit breaker trips, a minute later;
+            // opening gives up after the connect timeout instead.
+            try await Self.withDeadline(clientConfiguration.options.connectTimeout, server: "\(clientConfiguration.host ?? ""):\(clientConfiguration.port ?? 0)") {
+                let migrator = PostgresMigrator()
+                switch configuration.migration {
+                case .migrateOnOpen:
+                    try await migrator.migrate(client, logger: configuration.logger)
+                case .refuse:
+                    let status = try await migrator.status(client, logger: configuration.logger)
+                    guard status.isUpToDate else {
+                        throw SessionStoreError.migrationRequired(pending: status.pending.map(\.fileName))
+                    }
+                }
+            }
+        } catch {
+            clientTask.cancel()
+            throw error
+        }
+    }
+
+    private static func withDeadline(_ timeout: Duration, server: String, _ body: @escaping @Sendable () async throws -> Void) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask(operation: body)
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                throw PostgresStoreError.connectionLost(reason: "\(server) did not answer within \(timeout)")
+            }
+            defer { group.cancelAll() }
+            try await group.next()
+        }
+    }
+
+    /// Closes the connections; calls after it fail.
+    public func close() async {
+        clientTask.cancel()
+        await clientTask.value
+    }
+
+    /// Runs `body` in a transaction, again when PostgreSQL refused it for a conflict with another transaction
+    /// (a serialization failure or a deadlock, which roll it back whole), up to five times; turns the client's
+    /// errors into ``PostgresStoreError``.
+    func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        var attempt = 1
+        while true {
+            do {
+                return try await PostgresFailure.mapped { try await client.withTransaction(logger: logger) { try await body($0) } }
+            } catch PostgresStoreError.server(let sqlState, _) where PostgresFailure.isRetryable(sqlState) && attempt < 5 {
+                attempt += 1
+            }
+        }
+    }
+}

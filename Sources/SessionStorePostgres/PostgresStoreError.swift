@@ -1,0 +1,20 @@
+/// Why the PostgreSQL backend could not do what was asked, when the reason is the server and not the call:
+/// what the call itself got wrong is a `SessionStoreError`, as with SQLite.
+public enum PostgresStoreError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The text given is not a PostgreSQL URL this backend reads.
+    case invalidURL(String, reason: String)
+    /// The server could not be reached, or the connection broke during the call; whether a write that was in
+    /// flight committed is unknown. The client connects again on the next call.
+    case connectionLost(reason: String)
+    /// The server refused the statement: its SQLSTATE and message.
+    case server(sqlState: String, message: String)
+
+    /// One line saying what was wrong.
+    public var description: String {
+        switch self {
+        case .invalidURL(let text, let reason): "\(text) is not a PostgreSQL URL this store reads: \(reason)"
+        case .connectionLost(let reason): "lost the connection to PostgreSQL: \(reason)"
+        case .server(let sqlState, let message): "PostgreSQL refused the statement (SQLSTATE \(sqlState)): \(message)"
+        }
+    }
+}

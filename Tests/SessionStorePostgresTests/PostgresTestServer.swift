@@ -1,0 +1,41 @@
+import Foundation
+import Logging
+import PostgresNIO
+import SessionStore
+import SessionStorePostgres
+import Testing
+
+/// The PostgreSQL server the tests use: the one `SESSION_STORE_POSTGRES_URL` names, which `.ci/postgres start`
+/// starts (the README's "Running on PostgreSQL" says how). Without it the tests are skipped, except under CI,
+/// where they fail: CI must never pass by running none of them.
+enum PostgresTestServer {
+    static let url = ProcessInfo.processInfo.environment["SESSION_STORE_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+
+    static var isAvailable: Bool { url != nil || ProcessInfo.processInfo.environment["CI"] != nil }
+
+    /// The URL of a new, empty database of its own on the server.
+    static func freshDatabase() async throws -> String {
+        let server = try #require(url, "SESSION_STORE_POSTGRES_URL is not set: run `.ci/postgres start DIR` first")
+        let name = "test_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
+        try await withClient(server) { client in
+            try await client.query("CREATE DATABASE \(unescaped: name)")
+        }
+        guard let slash = server.lastIndex(of: "/") else { return server }
+        return server[..<slash] + "/" + name
+    }
+
+    /// Runs `body` with a client of `url`, running it meanwhile.
+    static func withClient<T: Sendable>(_ url: String, _ body: (PostgresClient) async throws -> T) async throws -> T {
+        let components = try #require(URLComponents(string: url))
+        let client = PostgresClient(
+            configuration: .init(
+                host: components.host ?? "127.0.0.1", port: components.port ?? 5432, username: components.user ?? "postgres",
+                password: components.password, database: String(components.path.dropFirst()), tls: .disable),
+            backgroundLogger: Logger(label: "test"))
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            defer { group.cancelAll() }
+            return try await body(client)
+        }
+    }
+}

@@ -86,6 +86,10 @@ let package = Package(
             path: "Examples/Demo"
         ),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(
+            name: "PostgresTestSupport",
+            dependencies: [.product(name: "PostgresNIO", package: "postgres-nio")],
+            path: "Tests/PostgresTestSupport"),
         .executableTarget(name: "StoreAppender", dependencies: ["SessionStore"], path: "Tests/StoreAppender"),
         .executableTarget(name: "StoreStreamer", dependencies: ["SessionStore", "TestSupport"], path: "Tests/StoreStreamer"),
         .target(name: "FaultVFS", dependencies: ["CSQLite"], path: "Tests/FaultVFS"),
@@ -98,7 +102,13 @@ let package = Package(
         .testTarget(
             name: "SessionStorePostgresTests",
             dependencies: [
-                "SessionStorePostgres", "SessionStore", "TestSupport",
+                "SessionStorePostgres", "SessionStore", "TestSupport", "PostgresTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]),
+        .testTarget(
+            name: "ConformanceTests",
+            dependencies: [
+                "SessionStorePostgres", "SessionStore", "TestSupport", "PostgresTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]),
         .testTarget(

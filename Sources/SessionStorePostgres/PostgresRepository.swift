@@ -79,3 +79,5 @@ public final class PostgresRepository: Sendable {
         }
     }
 }
+
+extension PostgresRepository: SessionStoring {}

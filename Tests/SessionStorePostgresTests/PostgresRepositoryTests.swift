@@ -1,76 +1,13 @@
 import Foundation
 import PostgresNIO
+import PostgresTestSupport
 import SessionStore
 import SessionStorePostgres
 import Testing
 
-/// Sessions and messages on PostgreSQL mean what they mean on SQLite.
+/// What only the PostgreSQL backend has to prove: gapless positions and change numbers in its own tables under
+/// concurrent appends, and its URL and connection errors (the rest is in the conformance suite).
 @Suite(.enabled(if: PostgresTestServer.isAvailable)) struct PostgresRepositoryTests {
-    static func repository() async throws -> PostgresRepository {
-        try await PostgresRepository(url: try await PostgresTestServer.freshDatabase())
-    }
-
-    @Test func aSessionAndItsMessagesReadBackAsWritten() async throws {
-        let store = try await Self.repository()
-        let session = try await store.createSession(
-            workspaceId: "ws-1", title: "Fix login", model: ModelSelection(providerId: "anthropic", modelId: "claude"), agent: "build")
-        let parts = [
-            MessagePart(type: .text, content: "Line one\nline two"),
-            MessagePart(type: .toolCall, toolCall: ToolCall(id: "c1", function: .init(name: "bash", arguments: #"{"cmd":"ls"}"#))),
-            MessagePart(type: .toolResult, toolResult: ToolResult(toolCallId: "c1", content: "ok", isError: false)),
-        ]
-        let first = try await store.addMessage(
-            workspaceId: "ws-1", sessionId: session.id, message: NewMessage(role: .user, content: "Why does login fail? é 🚀"))
-        let second = try await store.addMessage(
-            workspaceId: "ws-1", sessionId: session.id,
-            message: NewMessage(
-                role: .assistant, content: nil, parts: parts, toolCalls: [ToolCall(id: "c1", function: .init(name: "bash", arguments: "{}"))],
-                status: .completed, usage: Usage(inputTokens: 10, outputTokens: 20, cost: 0.125)))
-        #expect(try await store.getSessionMessages(workspaceId: "ws-1", sessionId: session.id) == [first, second])
-        let read = try #require(try await store.getSession(workspaceId: "ws-1", sessionId: session.id))
-        #expect(read.messageIds == [first.id, second.id])
-        #expect(read.title == "Fix login" && read.model == session.model && read.agent == "build")
-        #expect(read.updatedAt >= session.updatedAt)
-        #expect(try await store.listSessions(workspaceId: "ws-1").map(\.id) == [session.id])
-        #expect(try await store.listSessions(workspaceId: "ws-2").isEmpty)
-        #expect(try await store.getSession(workspaceId: "ws-2", sessionId: session.id) == nil)
-        await store.close()
-    }
-
-    @Test func badCallsGetTheErrorsSQLiteGivesAndChangeNothing() async throws {
-        let store = try await Self.repository()
-        let session = try await store.createSession(workspaceId: "ws-1")
-        await #expect(throws: SessionStoreError.sessionNotFound(workspaceId: "ws-1", sessionId: "missing")) {
-            try await store.addMessage(workspaceId: "ws-1", sessionId: "missing", message: NewMessage(role: .user))
-        }
-        await #expect(throws: SessionStoreError.sessionNotFound(workspaceId: "ws-2", sessionId: session.id)) {
-            try await store.addMessage(workspaceId: "ws-2", sessionId: session.id, message: NewMessage(role: .user))
-        }
-        await #expect(throws: SessionStoreError.parentNotFound(workspaceId: "ws-1", parentId: "missing")) {
-            try await store.createSession(workspaceId: "ws-1", parentId: "missing")
-        }
-        await #expect(throws: SessionStoreError.self) {
-            try await store.createSession(workspaceId: String(repeating: "w", count: 129))
-        }
-        #expect(try await store.listSessions(workspaceId: "ws-1").map(\.id) == [session.id])
-        #expect(try await store.getSessionMessages(workspaceId: "ws-1", sessionId: session.id).isEmpty)
-        await store.close()
-    }
-
-    @Test func aRetriedAppendIsStoredOnceAndAnotherPayloadUnderItsIdIsAConflict() async throws {
-        let store = try await Self.repository()
-        let session = try await store.createSession(workspaceId: "ws-1")
-        let message = NewMessage(id: "request-1", role: .user, content: "once")
-        let stored = try await store.addMessage(workspaceId: "ws-1", sessionId: session.id, message: message)
-        #expect(try await store.addMessage(workspaceId: "ws-1", sessionId: session.id, message: message) == stored)
-        await #expect(throws: SessionStoreError.messageIdConflict(messageId: "request-1")) {
-            try await store.addMessage(
-                workspaceId: "ws-1", sessionId: session.id, message: NewMessage(id: "request-1", role: .user, content: "twice"))
-        }
-        #expect(try await store.getSessionMessages(workspaceId: "ws-1", sessionId: session.id) == [stored])
-        await store.close()
-    }
-
     @Test func appendsFromSeveralClientsAtOnceTakeEveryPositionOnce() async throws {
         let url = try await PostgresTestServer.freshDatabase()
         let setup = try await PostgresRepository(url: url)

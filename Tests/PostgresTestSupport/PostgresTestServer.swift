@@ -1,20 +1,18 @@
 import Foundation
 import Logging
 import PostgresNIO
-import SessionStore
-import SessionStorePostgres
 import Testing
 
 /// The PostgreSQL server the tests use: the one `SESSION_STORE_POSTGRES_URL` names, which `.ci/postgres start`
 /// starts (the README's "Running on PostgreSQL" says how). Without it the tests are skipped, except under CI,
 /// where they fail: CI must never pass by running none of them.
-enum PostgresTestServer {
-    static let url = ProcessInfo.processInfo.environment["SESSION_STORE_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+public enum PostgresTestServer {
+    public static let url = ProcessInfo.processInfo.environment["SESSION_STORE_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
 
-    static var isAvailable: Bool { url != nil || ProcessInfo.processInfo.environment["CI"] != nil }
+    public static var isAvailable: Bool { url != nil || ProcessInfo.processInfo.environment["CI"] != nil }
 
     /// The URL of a new, empty database of its own on the server.
-    static func freshDatabase() async throws -> String {
+    public static func freshDatabase() async throws -> String {
         let server = try #require(url, "SESSION_STORE_POSTGRES_URL is not set: run `.ci/postgres start DIR` first")
         let name = "test_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
         try await withClient(server) { client in
@@ -25,7 +23,7 @@ enum PostgresTestServer {
     }
 
     /// Runs `body` with a client of `url`, running it meanwhile.
-    static func withClient<T: Sendable>(_ url: String, _ body: (PostgresClient) async throws -> T) async throws -> T {
+    public static func withClient<T: Sendable>(_ url: String, _ body: (PostgresClient) async throws -> T) async throws -> T {
         let components = try #require(URLComponents(string: url))
         let client = PostgresClient(
             configuration: .init(

@@ -1,0 +1,32 @@
+/// The manager API as every backend implements it: ``SessionRepository`` on a SQLite file, and
+/// `PostgresRepository` (the `SessionStorePostgres` library) on a PostgreSQL database. Code written against it
+/// runs on either; the calls mean the same, throw the same ``SessionStoreError``s and return the same values.
+///
+/// It grows as the PostgreSQL backend implements more of ``SessionRepository``'s methods.
+public protocol SessionStoring: Sendable {
+    /// The workspace's live sessions, most recently updated first (ties: the later id first).
+    func listSessions(workspaceId: String) async throws -> [Session]
+    /// The session with its message ids, or nil when the workspace has none with this id.
+    func getSession(workspaceId: String, sessionId: String) async throws -> Session?
+    /// Creates an empty session with a new ULID, titled "New Session" unless `title` is given.
+    func createSession(
+        workspaceId: String, title: String?, parentId: String?, model: ModelSelection?, agent: String?
+    ) async throws -> Session
+    /// Stores a message at the end of the session; a retry under the same `message.id` stores nothing more.
+    func addMessage(workspaceId: String, sessionId: String, message: NewMessage) async throws -> SessionMessage
+    /// The messages the session shows, in order; `[]` for an unknown session.
+    func getSessionMessages(workspaceId: String, sessionId: String) async throws -> [SessionMessage]
+    /// Closes the store; calls after it fail.
+    func close() async
+}
+
+extension SessionStoring {
+    /// Creates an empty session, with whichever of its fields are given.
+    public func createSession(
+        workspaceId: String, title: String? = nil, parentId: String? = nil, model: ModelSelection? = nil, agent: String? = nil
+    ) async throws -> Session {
+        try await createSession(workspaceId: workspaceId, title: title, parentId: parentId, model: model, agent: agent)
+    }
+}
+
+extension SessionRepository: SessionStoring {}

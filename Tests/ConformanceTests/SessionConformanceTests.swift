@@ -1,0 +1,137 @@
+import Foundation
+import SessionStore
+import Testing
+
+/// DESIGN's semantics of sessions and messages, on every backend.
+@Suite struct SessionConformanceTests {
+    @Test(arguments: Backend.available)
+    func aSessionAndItsMessagesReadBackAsWritten(backend: Backend) async throws {
+        let opened = try await backend.open()
+        let store = opened.store
+        let session = try await store.createSession(
+            workspaceId: "ws-1", title: "Fix login", model: ModelSelection(providerId: "anthropic", modelId: "claude"), agent: "build")
+        let parts = [
+            MessagePart(type: .text, content: "Line one\nline two"),
+            MessagePart(type: .toolCall, toolCall: ToolCall(id: "c1", function: .init(name: "bash", arguments: #"{"cmd":"ls"}"#))),
+            MessagePart(type: .toolResult, toolResult: ToolResult(toolCallId: "c1", content: "ok", isError: false)),
+        ]
+        let first = try await store.addMessage(
+            workspaceId: "ws-1", sessionId: session.id, message: NewMessage(role: .user, content: "Why does login fail? é 🚀"))
+        let second = try await store.addMessage(
+            workspaceId: "ws-1", sessionId: session.id,
+            message: NewMessage(
+                role: .assistant, parts: parts, toolCalls: [ToolCall(id: "c1", function: .init(name: "bash", arguments: "{}"))],
+                status: .completed, usage: Usage(inputTokens: 10, outputTokens: 20, cost: 0.125)))
+        #expect(try await store.getSessionMessages(workspaceId: "ws-1", sessionId: session.id) == [first, second])
+        let read = try #require(try await store.getSession(workspaceId: "ws-1", sessionId: session.id))
+        #expect(read.messageIds == [first.id, second.id])
+        #expect(read.title == "Fix login" && read.model == session.model && read.agent == "build" && read.parentId == nil)
+        #expect(read.updatedAt >= session.updatedAt)
+        let child = try await store.createSession(workspaceId: "ws-1", parentId: session.id)
+        #expect(child.title == "New Session" && child.parentId == session.id)
+        #expect(Set(try await store.listSessions(workspaceId: "ws-1").map(\.id)) == [session.id, child.id])
+        #expect(try await store.listSessions(workspaceId: "ws-2").isEmpty)
+        #expect(try await store.getSession(workspaceId: "ws-2", sessionId: session.id) == nil)
+        #expect(try await store.getSessionMessages(workspaceId: "ws-2", sessionId: session.id).isEmpty)
+        await store.close()
+    }
+
+    @Test(arguments: Backend.available)
+    func sessionsAreListedMostRecentlyUpdatedFirst(backend: Backend) async throws {
+        let opened = try await backend.open()
+        let store = opened.store
+        let older = try await store.createSession(workspaceId: "ws-1", title: "older")
+        let newer = try await store.createSession(workspaceId: "ws-1", title: "newer")
+        try await Task.sleep(for: .milliseconds(5))
+        _ = try await store.addMessage(workspaceId: "ws-1", sessionId: older.id, message: NewMessage(role: .user, content: "bump"))
+        #expect(try await store.listSessions(workspaceId: "ws-1").map(\.id) == [older.id, newer.id])
+        await store.close()
+    }
+
+    @Test(arguments: Backend.available)
+    func badCallsThrowTheSameErrorsAndChangeNothing(backend: Backend) async throws {
+        let opened = try await backend.open()
+        let store = opened.store
+        let session = try await store.createSession(workspaceId: "ws-1")
+        await #expect(throws: SessionStoreError.sessionNotFound(workspaceId: "ws-1", sessionId: "missing")) {
+            try await store.addMessage(workspaceId: "ws-1", sessionId: "missing", message: NewMessage(role: .user))
+        }
+        await #expect(throws: SessionStoreError.sessionNotFound(workspaceId: "ws-2", sessionId: session.id)) {
+            try await store.addMessage(workspaceId: "ws-2", sessionId: session.id, message: NewMessage(role: .user))
+        }
+        await #expect(throws: SessionStoreError.parentNotFound(workspaceId: "ws-1", parentId: "missing")) {
+            try await store.createSession(workspaceId: "ws-1", parentId: "missing")
+        }
+        await #expect(throws: SessionStoreError.parentNotFound(workspaceId: "ws-2", parentId: session.id)) {
+            try await store.createSession(workspaceId: "ws-2", parentId: session.id)
+        }
+        let long = String(repeating: "w", count: 129)
+        await #expect(throws: SessionStoreError.invalidIdentifier(field: "workspaceId", reason: "it is 129 bytes, over the limit of 128")) {
+            try await store.createSession(workspaceId: long)
+        }
+        await #expect(throws: SessionStoreError.invalidIdentifier(field: "workspaceId", reason: "it is empty")) {
+            try await store.listSessions(workspaceId: "")
+        }
+        await #expect(throws: SessionStoreError.valueTooLarge(field: "title", byteCount: 5000, limit: 4096)) {
+            try await store.createSession(workspaceId: "ws-1", title: String(repeating: "t", count: 5000))
+        }
+        #expect(try await store.listSessions(workspaceId: "ws-1").map(\.id) == [session.id])
+        #expect(try await store.getSessionMessages(workspaceId: "ws-1", sessionId: session.id).isEmpty)
+        await store.close()
+    }
+
+    @Test(arguments: Backend.available)
+    func aRetriedAppendIsStoredOnceAndAnotherPayloadUnderItsIdIsAConflict(backend: Backend) async throws {
+        let opened = try await backend.open()
+        let store = opened.store
+        let session = try await store.createSession(workspaceId: "ws-1")
+        let other = try await store.createSession(workspaceId: "ws-1")
+        let message = NewMessage(id: "request-1", role: .user, content: "once")
+        let stored = try await store.addMessage(workspaceId: "ws-1", sessionId: session.id, message: message)
+        #expect(try await store.addMessage(workspaceId: "ws-1", sessionId: session.id, message: message) == stored)
+        await #expect(throws: SessionStoreError.messageIdConflict(messageId: "request-1")) {
+            try await store.addMessage(
+                workspaceId: "ws-1", sessionId: session.id, message: NewMessage(id: "request-1", role: .user, content: "twice"))
+        }
+        await #expect(throws: SessionStoreError.messageIdConflict(messageId: "request-1")) {
+            try await store.addMessage(workspaceId: "ws-1", sessionId: other.id, message: message)
+        }
+        #expect(try await store.getSessionMessages(workspaceId: "ws-1", sessionId: session.id) == [stored])
+        #expect(try await store.getSessionMessages(workspaceId: "ws-1", sessionId: other.id).isEmpty)
+        await store.close()
+    }
+
+    @Test(arguments: Backend.available)
+    func appendsFromSeveralStoresAtOnceAreAllKeptInOneOrder(backend: Backend) async throws {
+        let opened = try await backend.open()
+        let session = try await opened.store.createSession(workspaceId: "ws-1")
+        // Four stores on the same data, as four processes would have, each appending 25 messages 5 at a time.
+        let added = try await withThrowingTaskGroup(of: [String].self) { group in
+            for writer in 0..<4 {
+                group.addTask {
+                    let store = try await opened.another()
+                    var ids: [String] = []
+                    for batch in 0..<5 {
+                        ids += try await withThrowingTaskGroup(of: String.self) { appends in
+                            for index in 0..<5 {
+                                appends.addTask {
+                                    try await store.addMessage(
+                                        workspaceId: "ws-1", sessionId: session.id,
+                                        message: NewMessage(role: .user, content: "writer \(writer), \(batch).\(index)")).id
+                                }
+                            }
+                            return try await appends.reduce(into: []) { $0.append($1) }
+                        }
+                    }
+                    await store.close()
+                    return ids
+                }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+        let shown = try #require(try await opened.store.getSession(workspaceId: "ws-1", sessionId: session.id)).messageIds
+        #expect(shown.count == 100 && Set(shown) == Set(added))
+        #expect(try await opened.store.getSessionMessages(workspaceId: "ws-1", sessionId: session.id).map(\.id) == shown)
+        await opened.store.close()
+    }
+}

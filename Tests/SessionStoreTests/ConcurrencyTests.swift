@@ -145,14 +145,24 @@ import TestSupport
     @Test func shortContentionNeverSurfaces() async throws {
         let repository = try await SessionRepository(path: path)
         let session = try await repository.createSession(workspaceId: "w")
-        let other = try Connection(location: .file(path), options: Configuration().connectionOptions)
-        try other.execute("BEGIN IMMEDIATE")
-        let release = Task.detached {
-            try await Task.sleep(for: .milliseconds(200))
-            try other.execute("COMMIT")
+        // Locked and released from a thread of its own, as another process would: a task of Swift's pool can wait
+        // behind the other tests' tasks, on a loaded machine longer than the busy timeout (seen under TSan in CI).
+        let (locked, released) = (DispatchSemaphore(value: 0), DispatchSemaphore(value: 0))
+        let heldTheLock = Locked(false)
+        DispatchQueue.global().async { [path] in
+            let other = try? Connection(location: .file(path), options: Configuration().connectionOptions)
+            heldTheLock.withLock { $0 = (try? other?.execute("BEGIN IMMEDIATE")) != nil }
+            locked.signal()
+            Thread.sleep(forTimeInterval: 0.2)
+            try? other?.execute("COMMIT")
+            released.signal()
         }
+        await locked.waitForSignal()
+        let started = ContinuousClock.now
         _ = try await repository.addMessage(workspaceId: "w", sessionId: session.id, message: NewMessage(role: .user, content: "waited"))
-        try await release.value
+        #expect(ContinuousClock.now - started >= .milliseconds(100), "the append waited for the other writer")
+        await released.waitForSignal()
+        #expect(heldTheLock.withLock { $0 })
         #expect(try await repository.getSessionMessages(workspaceId: "w", sessionId: session.id).map(\.content) == ["waited"])
     }
 

@@ -28,6 +28,9 @@ enum PostgresFailure {
         }
     }
 
+    /// A unique index refused a row.
+    static let uniqueViolation = "23505"
+
     /// Serialization failures and deadlocks: the transaction was rolled back whole and may run again.
     static func isRetryable(_ sqlState: String) -> Bool {
         sqlState == "40001" || sqlState == "40P01"

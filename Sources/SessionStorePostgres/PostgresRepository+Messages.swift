@@ -58,7 +58,15 @@ extension PostgresRepository {
             let toolCalls = stored.toolCalls.map(JSONWriter.toolCalls)
             try limits.checkMessage(
                 byteCount: (stored.content?.utf8.count ?? 0) + (parts?.utf8.count ?? 0) + (toolCalls?.utf8.count ?? 0))
-            return try await transaction { connection in
+            // Two appends of one new id at once both find no message; the second's insert then breaks the key,
+            // and its next attempt finds the first's message.
+            return try await transaction(retryingOn: PostgresFailure.uniqueViolation) { connection in
+                if message.id != nil, let existing = try await existingMessage(stored.id, connection) {
+                    guard try await isRetry(of: existing, stored, workspaceId: workspaceId, connection) else {
+                        throw SessionStoreError.messageIdConflict(messageId: stored.id)
+                    }
+                    return existing.message
+                }
                 // The session's row lock orders concurrent appends: each reads the last position after the one
                 // before it committed.
                 let locked = try await connection.query(
@@ -69,13 +77,7 @@ extension PostgresRepository {
                 guard try await locked.collect().count == 1 else {
                     throw SessionStoreError.sessionNotFound(workspaceId: workspaceId, sessionId: sessionId)
                 }
-                if message.id != nil, let existing = try await existingMessage(stored.id, connection) {
-                    guard try await isRetry(of: existing, stored, workspaceId: workspaceId, connection) else {
-                        throw SessionStoreError.messageIdConflict(messageId: stored.id)
-                    }
-                    return existing.message
-                }
-                try await connection.query("DELETE FROM reverted_links WHERE session_id = \(sessionId)", logger: logger)
+                try await discardTail(of: sessionId, connection)
                 let usage = stored.usage
                 try await connection.query(
                     """
@@ -102,6 +104,95 @@ extension PostgresRepository {
         }
     }
 
+    /// Applies `change` to the message's content, parts, tool calls, tool call id, status and usage, and stamps
+    /// its `updatedAt`; returns the updated message, or nil when the workspace has no message with this id that a
+    /// live session shows (or holds in its reverted tail). The change runs inside the transaction, on the
+    /// message's locked row: concurrent updates never lose one another's deltas.
+    public func updateMessage(
+        workspaceId: String, messageId: String, _ change: @escaping @Sendable (inout MessageChanges) -> Void
+    ) async throws -> SessionMessage? {
+        try await configuration.logged("updateMessage", workspaceId: workspaceId, messageId: messageId) {
+            try limits.checkIdentifier(workspaceId, "workspaceId")
+            try limits.checkIdentifier(messageId, "messageId")
+            let now = configuration.now()
+            return try await transaction { connection in
+                let rows = try await connection.query(
+                    """
+                    SELECT \(unescaped: Self.messageColumns), m.chunked FROM messages m
+                    WHERE m.id = \(messageId) AND m.workspace_id = \(workspaceId)
+                      AND (EXISTS (SELECT 1 FROM session_messages l JOIN sessions s ON s.id = l.session_id
+                                   WHERE l.message_id = m.id AND s.trashed_at IS NULL)
+                           OR EXISTS (SELECT 1 FROM reverted_links r JOIN sessions s ON s.id = r.session_id
+                                      WHERE r.message_id = m.id AND s.trashed_at IS NULL))
+                    FOR UPDATE OF m
+                    """, logger: logger)
+                var found: (SessionMessage, Bool)?
+                for try await row in rows {
+                    found = (try Self.message(row), try row.makeRandomAccess()[16].decode(Bool.self))
+                }
+                guard case (var message, let chunked)? = found else { return nil }
+                var changes = MessageChanges(of: message)
+                change(&changes)
+                changes.apply(to: &message)
+                message.updatedAt = now
+                let parts = message.parts.map(JSONWriter.parts)
+                let toolCalls = message.toolCalls.map(JSONWriter.toolCalls)
+                try limits.checkMessage(
+                    byteCount: (message.content?.utf8.count ?? 0) + (parts?.utf8.count ?? 0) + (toolCalls?.utf8.count ?? 0))
+                // The content read includes what a stream flushed: it is written whole, in place of the chunks.
+                if chunked {
+                    try await connection.query("DELETE FROM message_chunks WHERE message_id = \(messageId)", logger: logger)
+                }
+                let usage = message.usage
+                try await connection.query(
+                    """
+                    UPDATE messages SET content = \(message.content), parts = \(parts), tool_calls = \(toolCalls),
+                        tool_call_id = \(message.toolCallId), status = \(message.status?.rawValue), updated_at = \(now),
+                        input_tokens = \(usage.map { Int64($0.inputTokens) }), output_tokens = \(usage.map { Int64($0.outputTokens) }),
+                        reasoning_tokens = \(usage.map { Int64($0.reasoningTokens) }),
+                        cache_read_tokens = \(usage.map { Int64($0.cacheReadTokens) }),
+                        cache_write_tokens = \(usage.map { Int64($0.cacheWriteTokens) }), cost = \(usage?.cost),
+                        parts_text = \(StoredRows.partsText(message.parts))
+                    WHERE id = \(messageId)
+                    """, logger: logger)
+                try await PostgresChanges.record(
+                    .messageUpdated, workspaceId: workspaceId, sessionId: message.sessionId, messageId: messageId, at: now,
+                    connection, logger: logger)
+                return message
+            }
+        }
+    }
+
+    /// The sums of the usage of the messages the session shows now (not its reverted tail); nil when the
+    /// workspace has no such live session.
+    public func getSessionUsage(workspaceId: String, sessionId: String) async throws -> Usage? {
+        try await configuration.logged("getSessionUsage", workspaceId: workspaceId, sessionId: sessionId) {
+            try limits.checkIdentifier(workspaceId, "workspaceId")
+            try limits.checkIdentifier(sessionId, "sessionId")
+            return try await PostgresFailure.mapped {
+                let rows = try await client.query(
+                    """
+                    SELECT coalesce(sum(m.input_tokens), 0)::bigint, coalesce(sum(m.output_tokens), 0)::bigint,
+                           coalesce(sum(m.reasoning_tokens), 0)::bigint, coalesce(sum(m.cache_read_tokens), 0)::bigint,
+                           coalesce(sum(m.cache_write_tokens), 0)::bigint, coalesce(sum(m.cost), 0)::double precision
+                    FROM sessions s
+                    LEFT JOIN session_messages l ON l.session_id = s.id
+                    LEFT JOIN messages m ON m.id = l.message_id
+                    WHERE s.id = \(sessionId) AND s.workspace_id = \(workspaceId) AND s.trashed_at IS NULL
+                    GROUP BY s.id
+                    """, logger: logger)
+                for try await (input, output, reasoning, cacheRead, cacheWrite, cost)
+                    in rows.decode((Int64, Int64, Int64, Int64, Int64, Double).self)
+                {
+                    return Usage(
+                        inputTokens: Int(input), outputTokens: Int(output), reasoningTokens: Int(reasoning),
+                        cacheReadTokens: Int(cacheRead), cacheWriteTokens: Int(cacheWrite), cost: cost)
+                }
+                return nil
+            }
+        }
+    }
+
     /// The stored message with this id and its workspace, whichever session it was created in.
     private func existingMessage(
         _ id: String, _ connection: PostgresConnection
@@ -124,7 +215,10 @@ extension PostgresRepository {
             old.toolCalls == new.toolCalls, old.toolCallId == new.toolCallId
         else { return false }
         let shown = try await connection.query(
-            "SELECT 1 FROM session_messages WHERE session_id = \(new.sessionId) AND message_id = \(new.id)", logger: logger)
+            """
+            SELECT 1 FROM session_messages l JOIN sessions s ON s.id = l.session_id
+            WHERE l.session_id = \(new.sessionId) AND l.message_id = \(new.id) AND s.trashed_at IS NULL
+            """, logger: logger)
         return try await shown.collect().count == 1
     }
 

@@ -78,6 +78,91 @@ extension PostgresRepository {
         }
     }
 
+    /// Applies `change` to the session's title, parent, model, agent and revert marker, and stamps `updatedAt`;
+    /// returns the updated session, or nil when the workspace has none with this id. Clearing the revert marker
+    /// discards the reverted tail it marked.
+    public func updateSession(
+        workspaceId: String, sessionId: String, _ change: @escaping @Sendable (inout SessionChanges) -> Void
+    ) async throws -> Session? {
+        try await configuration.logged("updateSession", workspaceId: workspaceId, sessionId: sessionId) {
+            try limits.checkIdentifier(workspaceId, "workspaceId")
+            try limits.checkIdentifier(sessionId, "sessionId")
+            let now = configuration.now()
+            return try await transaction { connection in
+                guard
+                    var session = try await sessions(
+                        connection.query(
+                            """
+                            SELECT \(unescaped: Self.sessionColumns) FROM sessions s
+                            WHERE s.id = \(sessionId) AND s.workspace_id = \(workspaceId) AND s.trashed_at IS NULL FOR UPDATE
+                            """, logger: logger)
+                    ).first
+                else { return nil }
+                var changes = SessionChanges(of: session)
+                change(&changes)
+                changes.apply(to: &session)
+                session.updatedAt = now
+                try StoredRows.checkSession(session, limits: limits)
+                if let parentId = session.parentId {
+                    let parents = try await connection.query(
+                        """
+                        SELECT 1 FROM sessions
+                        WHERE id = \(parentId) AND workspace_id = \(workspaceId) AND trashed_at IS NULL FOR SHARE
+                        """, logger: logger)
+                    guard parentId != sessionId, try await parents.collect().count == 1 else {
+                        throw SessionStoreError.parentNotFound(workspaceId: workspaceId, parentId: parentId)
+                    }
+                }
+                try await connection.query(
+                    """
+                    UPDATE sessions SET title = \(session.title), parent_id = \(session.parentId), updated_at = \(now),
+                        model_provider_id = \(session.model?.providerId), model_id = \(session.model?.modelId),
+                        agent = \(session.agent), revert_message_id = \(session.revert?.messageID),
+                        revert_reason = \(session.revert?.reason)
+                    WHERE id = \(sessionId)
+                    """, logger: logger)
+                if session.revert == nil {
+                    try await discardTail(of: sessionId, connection)
+                }
+                try await PostgresChanges.record(.sessionUpdated, workspaceId: workspaceId, sessionId: sessionId, at: now, connection, logger: logger)
+                return session
+            }
+        }
+    }
+
+    /// Deletes the session for good, with its links and its reverted tail; returns false when the workspace has no
+    /// such live session. Messages another session shows or holds in its reverted tail survive; sessions whose
+    /// parent this was become root sessions.
+    public func deleteSession(workspaceId: String, sessionId: String) async throws -> Bool {
+        try await configuration.logged("deleteSession", workspaceId: workspaceId, sessionId: sessionId) {
+            try limits.checkIdentifier(workspaceId, "workspaceId")
+            try limits.checkIdentifier(sessionId, "sessionId")
+            let now = configuration.now()
+            return try await transaction { connection in
+                let deleted = try await connection.query(
+                    "DELETE FROM sessions WHERE id = \(sessionId) AND workspace_id = \(workspaceId) AND trashed_at IS NULL RETURNING 1",
+                    logger: logger)
+                guard try await deleted.collect().count == 1 else { return false }
+                try await PostgresChanges.record(.sessionDeleted, workspaceId: workspaceId, sessionId: sessionId, at: now, connection, logger: logger)
+                return true
+            }
+        }
+    }
+
+    /// How many live sessions the workspace has.
+    public func getActiveSessionCount(workspaceId: String) async throws -> Int {
+        try await configuration.logged("getActiveSessionCount", workspaceId: workspaceId) {
+            try limits.checkIdentifier(workspaceId, "workspaceId")
+            return try await PostgresFailure.mapped {
+                var count = 0
+                for try await found in try await client.query(
+                    "SELECT count(*) FROM sessions WHERE workspace_id = \(workspaceId) AND trashed_at IS NULL", logger: logger
+                ).decode(Int.self) { count = found }
+                return count
+            }
+        }
+    }
+
     private func sessions(_ rows: PostgresRowSequence) async throws -> [Session] {
         var sessions: [Session] = []
         for try await (id, workspaceId, title, parentId, createdAt, updatedAt, providerId, modelId, agent, revertId, revertReason, forkedFrom, forkedAt, messageIds)

@@ -65,18 +65,33 @@ public final class PostgresRepository: Sendable {
         await clientTask.value
     }
 
-    /// Runs `body` in a transaction, again when PostgreSQL refused it for a conflict with another transaction
-    /// (a serialization failure or a deadlock, which roll it back whole), up to five times; turns the client's
-    /// errors into ``PostgresStoreError``.
-    func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+    /// Runs `body` in a transaction, again when PostgreSQL refused it for a conflict with another transaction (a
+    /// serialization failure, a deadlock, or the SQLSTATE `retryingOn` names; each rolls it back whole), up to five
+    /// times; turns the client's errors into ``PostgresStoreError``.
+    func transaction<T: Sendable>(
+        retryingOn sqlState: String? = nil, _ body: (PostgresConnection) async throws -> T
+    ) async throws -> T {
         var attempt = 1
         while true {
             do {
                 return try await PostgresFailure.mapped { try await client.withTransaction(logger: logger) { try await body($0) } }
-            } catch PostgresStoreError.server(let sqlState, _) where PostgresFailure.isRetryable(sqlState) && attempt < 5 {
+            } catch PostgresStoreError.server(let state, _)
+                where (PostgresFailure.isRetryable(state) || state == sqlState) && attempt < 5
+            {
                 attempt += 1
             }
         }
+    }
+
+    /// Discards the session's reverted tail, if it has one, and the revert marker that names it, as SQLite's
+    /// backend does: a tail exists only while its marker is set.
+    func discardTail(of sessionId: String, _ connection: PostgresConnection) async throws {
+        try await connection.query(
+            """
+            WITH tail AS (DELETE FROM reverted_links WHERE session_id = \(sessionId) RETURNING 1)
+            UPDATE sessions SET revert_message_id = NULL, revert_reason = NULL
+            WHERE id = \(sessionId) AND EXISTS (SELECT 1 FROM tail)
+            """, logger: logger)
     }
 }
 

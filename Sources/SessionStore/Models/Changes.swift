@@ -31,11 +31,11 @@ public struct MessageChanges: Sendable, Hashable {
 }
 
 extension SessionChanges {
-    init(of session: Session) {
+    package init(of session: Session) {
         self.init(title: session.title, parentId: session.parentId, model: session.model, agent: session.agent, revert: session.revert)
     }
 
-    func apply(to session: inout Session) {
+    package func apply(to session: inout Session) {
         session.title = title
         session.parentId = parentId
         session.model = model
@@ -45,13 +45,13 @@ extension SessionChanges {
 }
 
 extension MessageChanges {
-    init(of message: SessionMessage) {
+    package init(of message: SessionMessage) {
         self.init(
             content: message.content, parts: message.parts, toolCalls: message.toolCalls, toolCallId: message.toolCallId,
             status: message.status, usage: message.usage)
     }
 
-    func apply(to message: inout SessionMessage) {
+    package func apply(to message: inout SessionMessage) {
         message.content = content
         message.parts = parts
         message.toolCalls = toolCalls

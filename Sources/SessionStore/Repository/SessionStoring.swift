@@ -16,6 +16,21 @@ public protocol SessionStoring: Sendable {
     func addMessage(workspaceId: String, sessionId: String, message: NewMessage) async throws -> SessionMessage
     /// The messages the session shows, in order; `[]` for an unknown session.
     func getSessionMessages(workspaceId: String, sessionId: String) async throws -> [SessionMessage]
+    /// Applies `change` to the session and stamps `updatedAt`; nil when the workspace has no such live session.
+    func updateSession(
+        workspaceId: String, sessionId: String, _ change: @escaping @Sendable (inout SessionChanges) -> Void
+    ) async throws -> Session?
+    /// Deletes the session for good; false when the workspace has no such live session.
+    func deleteSession(workspaceId: String, sessionId: String) async throws -> Bool
+    /// How many live sessions the workspace has.
+    func getActiveSessionCount(workspaceId: String) async throws -> Int
+    /// Applies `change` to the message inside the write, and stamps `updatedAt`; nil when no live session of the
+    /// workspace shows it.
+    func updateMessage(
+        workspaceId: String, messageId: String, _ change: @escaping @Sendable (inout MessageChanges) -> Void
+    ) async throws -> SessionMessage?
+    /// The sums of the usage of the messages the session shows; nil when the workspace has no such live session.
+    func getSessionUsage(workspaceId: String, sessionId: String) async throws -> Usage?
     /// Closes the store; calls after it fail.
     func close() async
 }

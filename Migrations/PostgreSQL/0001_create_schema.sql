@@ -81,7 +81,7 @@ CREATE INDEX messages_search ON messages USING gin (search);
 
 CREATE TABLE session_messages (
     session_id text    NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
-    position   integer NOT NULL CHECK (position >= 1),
+    position   bigint  NOT NULL CHECK (position >= 1),
     message_id text    NOT NULL REFERENCES messages (id),
     PRIMARY KEY (session_id, position),
     UNIQUE (session_id, message_id)
@@ -91,7 +91,7 @@ CREATE INDEX session_messages_by_message ON session_messages (message_id);
 
 CREATE TABLE reverted_links (
     session_id text    NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
-    position   integer NOT NULL CHECK (position >= 1),
+    position   bigint  NOT NULL CHECK (position >= 1),
     message_id text    NOT NULL REFERENCES messages (id),
     PRIMARY KEY (session_id, position)
 );

@@ -89,15 +89,7 @@ extension PostgresRepository {
             try limits.checkIdentifier(sessionId, "sessionId")
             let now = configuration.now()
             return try await transaction { connection in
-                guard
-                    var session = try await sessions(
-                        connection.query(
-                            """
-                            SELECT \(unescaped: Self.sessionColumns) FROM sessions s
-                            WHERE s.id = \(sessionId) AND s.workspace_id = \(workspaceId) AND s.trashed_at IS NULL FOR UPDATE
-                            """, logger: logger)
-                    ).first
-                else { return nil }
+                guard var session = try await lockedSession(sessionId, workspaceId: workspaceId, connection) else { return nil }
                 var changes = SessionChanges(of: session)
                 change(&changes)
                 changes.apply(to: &session)
@@ -163,18 +155,33 @@ extension PostgresRepository {
         }
     }
 
-    private func sessions(_ rows: PostgresRowSequence) async throws -> [Session] {
+    /// The live session, its row locked until the transaction ends: the writes that change its links take it.
+    func lockedSession(_ sessionId: String, workspaceId: String, _ connection: PostgresConnection) async throws -> Session? {
+        try await sessions(
+            connection.query(
+                """
+                SELECT \(unescaped: Self.sessionColumns) FROM sessions s
+                WHERE s.id = \(sessionId) AND s.workspace_id = \(workspaceId) AND s.trashed_at IS NULL FOR UPDATE
+                """, logger: logger)
+        ).first
+    }
+
+    func sessions(_ rows: PostgresRowSequence) async throws -> [Session] {
         var sessions: [Session] = []
-        for try await (id, workspaceId, title, parentId, createdAt, updatedAt, providerId, modelId, agent, revertId, revertReason, forkedFrom, forkedAt, messageIds)
-            in rows.decode((String, String, String?, String?, Int64, Int64, String?, String?, String?, String?, String?, String?, String?, [String]).self)
-        {
-            sessions.append(
-                Session(
-                    id: id, workspaceId: workspaceId, title: title, parentId: parentId, createdAt: createdAt, updatedAt: updatedAt,
-                    messageIds: messageIds, model: providerId.map { ModelSelection(providerId: $0, modelId: modelId ?? "") },
-                    agent: agent, revert: revertId.map { RevertMarker(messageID: $0, reason: revertReason) },
-                    forkedFrom: forkedFrom.map { ForkPoint(sessionId: $0, messageId: forkedAt) }))
+        for try await row in rows {
+            sessions.append(try Self.session(row))
         }
         return sessions
+    }
+
+    /// A row of `sessionColumns` (columns past them are not read).
+    static func session(_ row: PostgresRow) throws -> Session {
+        let (id, workspaceId, title, parentId, createdAt, updatedAt, providerId, modelId, agent, revertId, revertReason, forkedFrom, forkedAt, messageIds) =
+            try row.decode((String, String, String?, String?, Int64, Int64, String?, String?, String?, String?, String?, String?, String?, [String]).self)
+        return Session(
+            id: id, workspaceId: workspaceId, title: title, parentId: parentId, createdAt: createdAt, updatedAt: updatedAt,
+            messageIds: messageIds, model: providerId.map { ModelSelection(providerId: $0, modelId: modelId ?? "") },
+            agent: agent, revert: revertId.map { RevertMarker(messageID: $0, reason: revertReason) },
+            forkedFrom: forkedFrom.map { ForkPoint(sessionId: $0, messageId: forkedAt) })
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The manager API as every backend implements it: ``SessionRepository`` on a SQLite file, and
 /// `PostgresRepository` (the `SessionStorePostgres` library) on a PostgreSQL database. Code written against it
 /// runs on either; the calls mean the same, throw the same ``SessionStoreError``s and return the same values.
@@ -31,11 +33,35 @@ public protocol SessionStoring: Sendable {
     ) async throws -> SessionMessage?
     /// The sums of the usage of the messages the session shows; nil when the workspace has no such live session.
     func getSessionUsage(workspaceId: String, sessionId: String) async throws -> Usage?
+    /// A new session showing the original's messages up to `messageId` (all when nil), sharing their bodies.
+    func forkSession(workspaceId: String, sessionId: String, messageId: String?) async throws -> Session
+    /// Hides the messages after `messageId` (the last one when nil) as the session's reverted tail.
+    func revert(workspaceId: String, sessionId: String, messageId: String?) async throws -> Session
+    /// Brings back the reverted tail and clears the revert marker.
+    func unrevert(workspaceId: String, sessionId: String) async throws -> Session
+    /// Moves the session to the trash; false when the workspace has no such live session.
+    func trashSession(workspaceId: String, sessionId: String) async throws -> Bool
+    /// Takes the session out of the trash; nil when the trash has no such session.
+    func restoreSession(workspaceId: String, sessionId: String) async throws -> Session?
+    /// The workspace's trashed sessions, most recently trashed first.
+    func listTrash(workspaceId: String) async throws -> [TrashedSession]
+    /// Deletes for good the sessions trashed before `date`; returns how many.
+    func emptyTrash(workspaceId: String, olderThan date: Date) async throws -> Int
     /// Closes the store; calls after it fail.
     func close() async
 }
 
 extension SessionStoring {
+    /// A fork of the whole session.
+    public func forkSession(workspaceId: String, sessionId: String) async throws -> Session {
+        try await forkSession(workspaceId: workspaceId, sessionId: sessionId, messageId: nil)
+    }
+
+    /// Reverts the session's last message.
+    public func revert(workspaceId: String, sessionId: String) async throws -> Session {
+        try await revert(workspaceId: workspaceId, sessionId: sessionId, messageId: nil)
+    }
+
     /// Creates an empty session, with whichever of its fields are given.
     public func createSession(
         workspaceId: String, title: String? = nil, parentId: String? = nil, model: ModelSelection? = nil, agent: String? = nil

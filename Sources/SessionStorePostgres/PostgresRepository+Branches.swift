@@ -1,0 +1,153 @@
+import PostgresNIO
+import SessionStore
+
+extension PostgresRepository {
+    /// A new session showing the original's messages up to and including `messageId` (all of them when nil),
+    /// sharing their bodies; its parent is the original's parent, or the original for a root session.
+    ///
+    /// - Throws: `SessionStoreError.sessionNotFound`, `.messageNotInSession` when the original does not show
+    ///   `messageId`.
+    public func forkSession(workspaceId: String, sessionId: String, messageId: String? = nil) async throws -> Session {
+        try await configuration.logged("forkSession", workspaceId: workspaceId, sessionId: sessionId, messageId: messageId) {
+            try limits.checkIdentifier(workspaceId, "workspaceId")
+            try limits.checkIdentifier(sessionId, "sessionId")
+            if let messageId {
+                try limits.checkIdentifier(messageId, "messageId")
+            }
+            let now = configuration.now()
+            let forkId = ULID.make(now: now)
+            return try await transaction { connection in
+                guard let original = try await lockedSession(sessionId, workspaceId: workspaceId, connection) else {
+                    throw SessionStoreError.sessionNotFound(workspaceId: workspaceId, sessionId: sessionId)
+                }
+                var inherited = original.messageIds
+                if let messageId {
+                    guard let index = inherited.firstIndex(of: messageId) else {
+                        throw SessionStoreError.messageNotInSession(sessionId: sessionId, messageId: messageId)
+                    }
+                    inherited.removeSubrange((index + 1)...)
+                }
+                try await discardTail(of: original.id, connection)
+                let title = original.title.flatMap { $0.isEmpty ? nil : "\($0) (fork)" } ?? "Forked Session"
+                let fork = Session(
+                    id: forkId, workspaceId: workspaceId, title: title, parentId: original.parentId ?? original.id,
+                    createdAt: now, updatedAt: now, messageIds: inherited, model: original.model, agent: original.agent,
+                    forkedFrom: ForkPoint(sessionId: original.id, messageId: inherited.last))
+                try await connection.query(
+                    """
+                    INSERT INTO sessions (id, workspace_id, title, parent_id, created_at, updated_at, model_provider_id,
+                                          model_id, agent, forked_from_session_id, forked_from_message_id)
+                    VALUES (\(fork.id), \(workspaceId), \(fork.title), \(fork.parentId), \(now), \(now),
+                            \(fork.model?.providerId), \(fork.model?.modelId), \(fork.agent), \(original.id), \(inherited.last))
+                    """, logger: logger)
+                try await connection.query(
+                    """
+                    INSERT INTO session_messages (session_id, position, message_id)
+                    SELECT \(fork.id), position, message_id FROM session_messages
+                    WHERE session_id = \(original.id) AND position <= \(Int64(inherited.count))
+                    """, logger: logger)
+                try await PostgresChanges.record(
+                    .sessionForked, workspaceId: workspaceId, sessionId: fork.id, messageId: inherited.last, at: now, connection,
+                    logger: logger)
+                return fork
+            }
+        }
+    }
+
+    /// Hides the session's messages after `messageId` (the last one when nil) and keeps them as its reverted
+    /// tail, which ``unrevert(workspaceId:sessionId:)`` brings back; sets the revert marker to the first one
+    /// hidden. Messages other sessions show are untouched.
+    ///
+    /// - Throws: `SessionStoreError.sessionNotFound`, `.messageNotInSession`.
+    public func revert(workspaceId: String, sessionId: String, messageId: String? = nil) async throws -> Session {
+        try await configuration.logged("revert", workspaceId: workspaceId, sessionId: sessionId, messageId: messageId) {
+            try limits.checkIdentifier(workspaceId, "workspaceId")
+            try limits.checkIdentifier(sessionId, "sessionId")
+            if let messageId {
+                try limits.checkIdentifier(messageId, "messageId")
+            }
+            let now = configuration.now()
+            return try await transaction { connection in
+                guard var session = try await lockedSession(sessionId, workspaceId: workspaceId, connection) else {
+                    throw SessionStoreError.sessionNotFound(workspaceId: workspaceId, sessionId: sessionId)
+                }
+                let keptCount: Int
+                if let messageId {
+                    guard let index = session.messageIds.firstIndex(of: messageId) else {
+                        throw SessionStoreError.messageNotInSession(sessionId: sessionId, messageId: messageId)
+                    }
+                    keptCount = index + 1
+                } else {
+                    keptCount = max(session.messageIds.count - 1, 0)
+                }
+                let removed = Int64(session.messageIds.count - keptCount)
+                if removed > 0 {
+                    let kept = Int64(keptCount)
+                    // The tail moves back to make room at its front in two steps, through positions far above any
+                    // real one: the key is checked row by row, so no two rows may meet on the way.
+                    try await connection.query(
+                        "UPDATE reverted_links SET position = position + \(removed) + \(Int64(1) << 40) WHERE session_id = \(sessionId)",
+                        logger: logger)
+                    try await connection.query(
+                        "UPDATE reverted_links SET position = position - \(Int64(1) << 40) WHERE session_id = \(sessionId)",
+                        logger: logger)
+                    try await connection.query(
+                        """
+                        INSERT INTO reverted_links (session_id, position, message_id)
+                        SELECT session_id, position - \(kept), message_id FROM session_messages
+                        WHERE session_id = \(sessionId) AND position > \(kept)
+                        """, logger: logger)
+                    try await connection.query(
+                        "DELETE FROM session_messages WHERE session_id = \(sessionId) AND position > \(kept)", logger: logger)
+                    session.revert = RevertMarker(messageID: session.messageIds[keptCount])
+                }
+                session.messageIds.removeSubrange(keptCount...)
+                session.updatedAt = now
+                try await connection.query(
+                    """
+                    UPDATE sessions SET updated_at = \(now), revert_message_id = \(session.revert?.messageID),
+                        revert_reason = \(session.revert?.reason)
+                    WHERE id = \(sessionId)
+                    """, logger: logger)
+                try await PostgresChanges.record(
+                    .reverted, workspaceId: workspaceId, sessionId: sessionId, messageId: removed > 0 ? session.revert?.messageID : nil,
+                    at: now, connection, logger: logger)
+                return session
+            }
+        }
+    }
+
+    /// Brings back the reverted tail after the messages the session shows and clears the revert marker; the
+    /// session as it is when there is no tail.
+    ///
+    /// - Throws: `SessionStoreError.sessionNotFound`.
+    public func unrevert(workspaceId: String, sessionId: String) async throws -> Session {
+        try await configuration.logged("unrevert", workspaceId: workspaceId, sessionId: sessionId) {
+            try limits.checkIdentifier(workspaceId, "workspaceId")
+            try limits.checkIdentifier(sessionId, "sessionId")
+            let now = configuration.now()
+            return try await transaction { connection in
+                guard var session = try await lockedSession(sessionId, workspaceId: workspaceId, connection) else {
+                    throw SessionStoreError.sessionNotFound(workspaceId: workspaceId, sessionId: sessionId)
+                }
+                let restored = try await connection.query(
+                    """
+                    INSERT INTO session_messages (session_id, position, message_id)
+                    SELECT session_id, position + \(Int64(session.messageIds.count)), message_id FROM reverted_links
+                    WHERE session_id = \(sessionId) RETURNING 1
+                    """, logger: logger)
+                guard try await restored.collect().count > 0 else { return session }
+                // Deleted after the links exist again, so that no body is released on the way.
+                try await connection.query("DELETE FROM reverted_links WHERE session_id = \(sessionId)", logger: logger)
+                try await connection.query(
+                    "UPDATE sessions SET updated_at = \(now), revert_message_id = NULL, revert_reason = NULL WHERE id = \(sessionId)",
+                    logger: logger)
+                try await PostgresChanges.record(.unreverted, workspaceId: workspaceId, sessionId: sessionId, at: now, connection, logger: logger)
+                session.messageIds = try await lockedSession(sessionId, workspaceId: workspaceId, connection)?.messageIds ?? []
+                session.revert = nil
+                session.updatedAt = now
+                return session
+            }
+        }
+    }
+}

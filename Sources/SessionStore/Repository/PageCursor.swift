@@ -2,7 +2,7 @@ import Foundation
 
 /// What an opaque cursor names: the keyset values of one item of a paged list, kind-tagged and base64url-encoded,
 /// so that a cursor only works with the kind of list that handed it out.
-enum PageCursor: Hashable {
+package enum PageCursor: Hashable {
     /// A message of a session, at `position`.
     case message(position: Int64, messageId: String)
     /// A session of a summaries list.
@@ -14,7 +14,7 @@ enum PageCursor: Hashable {
     private static let maximumLength = 512
 
     /// The cursor as handed out.
-    var encoded: String {
+    package var encoded: String {
         let text = switch self {
         case .message(let position, let messageId): "m\(position):\(messageId)"
         case .session(let updatedAt, let sessionId): "s\(updatedAt):\(sessionId)"
@@ -28,7 +28,7 @@ enum PageCursor: Hashable {
     /// Decodes a cursor handed out as ``encoded``.
     ///
     /// - Throws: ``SessionStoreError/invalidCursor(_:)`` for anything else.
-    init(decoding cursor: String) throws(SessionStoreError) {
+    package init(decoding cursor: String) throws(SessionStoreError) {
         guard cursor.utf8.count <= Self.maximumLength else { throw .invalidCursor(String(cursor.prefix(16)) + "…") }
         var base64 = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         base64 += String(repeating: "=", count: (4 - base64.utf8.count % 4) % 4)
@@ -50,12 +50,12 @@ enum PageCursor: Hashable {
 
 extension PageRequest {
     /// Throws unless the limit is within 1…``maximumLimit``.
-    func checkLimit() throws(SessionStoreError) {
+    package func checkLimit() throws(SessionStoreError) {
         guard (1...Self.maximumLimit).contains(limit) else { throw .invalidPageSize(limit) }
     }
 
     /// Whether the page is read from the start of the list towards its end.
-    var readsForward: Bool {
+    package var readsForward: Bool {
         switch anchor {
         case .first, .after: true
         case .last, .before: false
@@ -63,7 +63,7 @@ extension PageRequest {
     }
 
     /// The cursor the page starts from, as the caller passed it; nil for a page at an end of the list.
-    var cursor: String? {
+    package var cursor: String? {
         switch anchor {
         case .first, .last: nil
         case .after(let cursor), .before(let cursor): cursor
@@ -71,20 +71,20 @@ extension PageRequest {
     }
 
     /// The cursor the page starts from, decoded.
-    func decodedCursor() throws(SessionStoreError) -> PageCursor? {
+    package func decodedCursor() throws(SessionStoreError) -> PageCursor? {
         try cursor.map { cursor throws(SessionStoreError) in try PageCursor(decoding: cursor) }
     }
 }
 
 extension Page {
     /// The page with each item transformed, and the same cursors.
-    func map<Other>(_ transform: (Item) throws -> Other) rethrows -> Page<Other> {
+    package func map<Other>(_ transform: (Item) throws -> Other) rethrows -> Page<Other> {
         Page<Other>(items: try items.map(transform), before: before, after: after)
     }
 
     /// The page made of `rows`, which were read `limit + 1` at most in the request's direction from its anchor:
     /// an extra row means more items lie that way; a cursor means items lie the other way.
-    init(rows: [Item], for request: PageRequest, cursor: (Item) -> PageCursor) {
+    package init(rows: [Item], for request: PageRequest, cursor: (Item) -> PageCursor) {
         var items = rows
         let more = items.count > request.limit
         if more { items.removeLast() }

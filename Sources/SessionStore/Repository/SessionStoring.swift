@@ -47,6 +47,10 @@ public protocol SessionStoring: Sendable {
     func listTrash(workspaceId: String) async throws -> [TrashedSession]
     /// Deletes for good the sessions trashed before `date`; returns how many.
     func emptyTrash(workspaceId: String, olderThan date: Date) async throws -> Int
+    /// One page of the messages the session shows, in order.
+    func getSessionMessages(workspaceId: String, sessionId: String, page: PageRequest) async throws -> Page<SessionMessage>
+    /// One page of the workspace's live sessions as summaries, most recently updated first.
+    func listSessionSummaries(workspaceId: String, page: PageRequest) async throws -> Page<SessionSummary>
     /// Closes the store; calls after it fail.
     func close() async
 }

@@ -132,6 +132,16 @@ CREATE TABLE changes (
     PRIMARY KEY (workspace_id, sequence)
 );
 
+-- Followers in other processes LISTEN on this channel; a notification is sent when the change's transaction
+-- commits, whoever wrote it (`session-store copy` included).
+CREATE FUNCTION changes_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('session_store_changes', NEW.workspace_id);
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER changes_notify AFTER INSERT ON changes FOR EACH ROW EXECUTE FUNCTION changes_notify();
+
 -- Each workspace's last change sequence: its row lock orders the changes of concurrent transactions, so the
 -- sequence has no gaps and a follower never sees a later change commit before an earlier one.
 CREATE TABLE change_counters (

@@ -11,6 +11,7 @@ import SessionStore
 public final class PostgresRepository: Sendable {
     let client: PostgresClient
     let configuration: Configuration
+    let changeFeed: PostgresChangeFeed
     private let clientTask: Task<Void, Never>
 
     var limits: Limits { configuration.limits }
@@ -25,6 +26,7 @@ public final class PostgresRepository: Sendable {
         let client = PostgresClient(configuration: clientConfiguration, backgroundLogger: configuration.logger)
         self.client = client
         self.configuration = configuration
+        changeFeed = PostgresChangeFeed(client: client, logger: configuration.logger)
         clientTask = Task { await client.run() }
         do {
             // The pool waits for a server that does not answer until its circuit breaker trips, a minute later;
@@ -61,6 +63,7 @@ public final class PostgresRepository: Sendable {
 
     /// Closes the connections; calls after it fail.
     public func close() async {
+        await changeFeed.close()
         clientTask.cancel()
         await clientTask.value
     }
@@ -74,7 +77,10 @@ public final class PostgresRepository: Sendable {
         var attempt = 1
         while true {
             do {
-                return try await PostgresFailure.mapped { try await client.withTransaction(logger: logger) { try await body($0) } }
+                let result = try await PostgresFailure.mapped { try await client.withTransaction(logger: logger) { try await body($0) } }
+                // The followers of this process need not wait for PostgreSQL's notification.
+                changeFeed.notify()
+                return result
             } catch PostgresStoreError.server(let state, _)
                 where (PostgresFailure.isRetryable(state) || state == sqlState) && attempt < 5
             {

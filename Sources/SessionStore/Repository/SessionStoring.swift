@@ -51,6 +51,11 @@ public protocol SessionStoring: Sendable {
     func getSessionMessages(workspaceId: String, sessionId: String, page: PageRequest) async throws -> Page<SessionMessage>
     /// One page of the workspace's live sessions as summaries, most recently updated first.
     func listSessionSummaries(workspaceId: String, page: PageRequest) async throws -> Page<SessionSummary>
+    /// Every change of the workspace after `sequence`, in order, then each new one as it commits, in any
+    /// process, until the iterating task is cancelled.
+    func changes(workspaceId: String, after sequence: Int64) -> AsyncThrowingStream<Change, any Error>
+    /// The number of the workspace's newest change, 0 before its first.
+    func latestChangeSequence(workspaceId: String) async throws -> Int64
     /// Closes the store; calls after it fail.
     func close() async
 }
@@ -59,6 +64,11 @@ extension SessionStoring {
     /// A fork of the whole session.
     public func forkSession(workspaceId: String, sessionId: String) async throws -> Session {
         try await forkSession(workspaceId: workspaceId, sessionId: sessionId, messageId: nil)
+    }
+
+    /// Every change of the workspace from its first.
+    public func changes(workspaceId: String) -> AsyncThrowingStream<Change, any Error> {
+        changes(workspaceId: workspaceId, after: 0)
     }
 
     /// Reverts the session's last message.

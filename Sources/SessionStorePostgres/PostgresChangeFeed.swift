@@ -1,0 +1,142 @@
+import Logging
+import PostgresNIO
+import SessionStore
+
+/// Wakes this repository's change followers when a change may have committed: at once for its own writes, and
+/// on PostgreSQL's notification (the `changes` table's trigger) for other processes'. It also wakes them every
+/// ``fallbackPoll``, so a notification lost while the listening connection reconnects only delays a change.
+final class PostgresChangeFeed: Sendable {
+    static let channel = "session_store_changes"
+    static let fallbackPoll: Duration = .seconds(1)
+
+    private struct State {
+        var followers: [Int: AsyncStream<Void>.Continuation] = [:]
+        var nextId = 0
+        var listener: Task<Void, Never>?
+    }
+
+    private let client: PostgresClient
+    private let logger: Logger
+    private let state = Locked(State())
+
+    init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    /// A stream that yields when a change may have committed; the listening connection opens with the first.
+    func subscribe() -> (id: Int, wakeUps: AsyncStream<Void>) {
+        let (wakeUps, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        let id = state.withLock { state in
+            defer { state.nextId += 1 }
+            state.followers[state.nextId] = continuation
+            if state.listener == nil {
+                state.listener = Task { [self] in
+                    await withDiscardingTaskGroup { group in
+                        group.addTask { await self.listen() }
+                        group.addTask {
+                            while (try? await Task.sleep(for: Self.fallbackPoll)) != nil { self.notify() }
+                        }
+                    }
+                }
+            }
+            return state.nextId
+        }
+        return (id, wakeUps)
+    }
+
+    func unsubscribe(_ id: Int) {
+        state.withLock { $0.followers.removeValue(forKey: id) }?.finish()
+    }
+
+    func notify() {
+        for follower in state.withLock({ Array($0.followers.values) }) {
+            follower.yield()
+        }
+    }
+
+    /// Stops listening and ends every follower's wake-ups.
+    func close() async {
+        let (listener, followers) = state.withLock { state in
+            defer { state = State() }
+            return (state.listener, Array(state.followers.values))
+        }
+        listener?.cancel()
+        await listener?.value
+        followers.forEach { $0.finish() }
+    }
+
+    private func listen() async {
+        while !Task.isCancelled {
+            do {
+                try await client.withConnection { connection in
+                    try await connection.listen(on: Self.channel) { notifications in
+                        // Listening from now on: what committed before is what the followers' next read finds.
+                        notify()
+                        for try await _ in notifications { notify() }
+                    }
+                }
+            } catch {
+                guard !Task.isCancelled else { return }
+                logger.debug("listening for changes failed; trying again", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: Self.fallbackPoll)
+            }
+        }
+    }
+}
+
+/// One follower of a workspace's change feed: reads a batch when asked for the next change and the last batch is
+/// used up, waits for a wake-up (or the fallback poll) when there is none.
+actor PostgresChangeFollower {
+    private static let batchSize: Int64 = 256
+
+    private let repository: PostgresRepository
+    private let workspaceId: String
+    private var sequence: Int64
+    private var buffered: ArraySlice<Change> = []
+    private var subscription: (id: Int, wakeUps: AsyncStream<Void>)?
+
+    init(repository: PostgresRepository, workspaceId: String, after sequence: Int64) {
+        self.repository = repository
+        self.workspaceId = workspaceId
+        self.sequence = sequence
+    }
+
+    deinit {
+        if let subscription {
+            repository.changeFeed.unsubscribe(subscription.id)
+        }
+    }
+
+    func next() async throws -> Change? {
+        if subscription == nil {
+            try repository.limits.checkIdentifier(workspaceId, "workspaceId")
+            subscription = repository.changeFeed.subscribe()
+        }
+        while buffered.isEmpty {
+            guard !Task.isCancelled, let wakeUps = subscription?.wakeUps else { return stop() }
+            let batch: [Change]
+            do {
+                batch = try await repository.changes(workspaceId: workspaceId, after: sequence, limit: Self.batchSize)
+            } catch is CancellationError {
+                return stop()
+            }
+            if batch.isEmpty {
+                // Waiting on an AsyncStream ends at once when the task is cancelled.
+                guard await wakeUps.first(where: { _ in true }) != nil else { return stop() }
+            }
+            buffered = batch[...]
+        }
+        let change = buffered.removeFirst()
+        sequence = change.sequence
+        return change
+    }
+
+    private func stop() -> Change? {
+        if let subscription {
+            repository.changeFeed.unsubscribe(subscription.id)
+        }
+        subscription = nil
+        return nil
+    }
+}

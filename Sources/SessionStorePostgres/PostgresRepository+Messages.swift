@@ -111,6 +111,14 @@ extension PostgresRepository {
     public func updateMessage(
         workspaceId: String, messageId: String, _ change: @escaping @Sendable (inout MessageChanges) -> Void
     ) async throws -> SessionMessage? {
+        try await updateMessage(workspaceId: workspaceId, messageId: messageId, endingStream: false, change)
+    }
+
+    /// ``updateMessage(workspaceId:messageId:_:)``; with `endingStream`, also marks the message as one that has no
+    /// chunks any more, which only its stream's end may do.
+    package func updateMessage(
+        workspaceId: String, messageId: String, endingStream: Bool, _ change: @escaping @Sendable (inout MessageChanges) -> Void
+    ) async throws -> SessionMessage? {
         try await configuration.logged("updateMessage", workspaceId: workspaceId, messageId: messageId) {
             try limits.checkIdentifier(workspaceId, "workspaceId")
             try limits.checkIdentifier(messageId, "messageId")
@@ -152,7 +160,7 @@ extension PostgresRepository {
                         reasoning_tokens = \(usage.map { Int64($0.reasoningTokens) }),
                         cache_read_tokens = \(usage.map { Int64($0.cacheReadTokens) }),
                         cache_write_tokens = \(usage.map { Int64($0.cacheWriteTokens) }), cost = \(usage?.cost),
-                        parts_text = \(StoredRows.partsText(message.parts))
+                        parts_text = \(StoredRows.partsText(message.parts)), chunked = chunked AND NOT \(endingStream)
                     WHERE id = \(messageId)
                     """, logger: logger)
                 try await PostgresChanges.record(

@@ -14,7 +14,7 @@ public final class PostgresRepository: Sendable {
     let changeFeed: PostgresChangeFeed
     private let clientTask: Task<Void, Never>
 
-    var limits: Limits { configuration.limits }
+    package var limits: Limits { configuration.limits }
     var logger: Logger { configuration.logger }
 
     /// Opens the database `url` names (`postgres://user[:password]@host[:port]/database`).

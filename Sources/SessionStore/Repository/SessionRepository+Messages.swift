@@ -90,7 +90,7 @@ extension SessionRepository {
 
     /// ``updateMessage(workspaceId:messageId:_:)``; with `endingStream`, also marks the message as one that has no
     /// chunks any more, which only its stream's end may do: a stream still writing would write chunks no reader sees.
-    func updateMessage(
+    package func updateMessage(
         workspaceId: String, messageId: String, endingStream: Bool, _ change: @escaping @Sendable (inout MessageChanges) -> Void
     ) async throws -> SessionMessage? {
         try await configuration.logged("updateMessage", workspaceId: workspaceId, messageId: messageId) {

@@ -32,7 +32,7 @@ extension SessionRepository {
     /// Stores `text` as the message's next chunk.
     ///
     /// - Throws: ``SessionStoreError/messageNotFound(workspaceId:messageId:)`` when the message is gone.
-    func writeChunk(_ text: String, workspaceId: String, messageId: String) async throws {
+    package func writeChunk(_ text: String, workspaceId: String, messageId: String) async throws {
         try await configuration.logged("writeChunk", workspaceId: workspaceId, messageId: messageId) {
             let now = configuration.now()
             try await write { connection in
@@ -51,3 +51,5 @@ extension SessionRepository {
         }
     }
 }
+
+extension SessionRepository: MessageStreamStore {}

@@ -12,7 +12,7 @@ public final class SessionRepository: Sendable {
     let configuration: Configuration
     let changeNotifier: ChangeNotifier
 
-    var limits: Limits { configuration.limits }
+    package var limits: Limits { configuration.limits }
 
     /// Opens (creating when missing, unless read-only) the database file at `path` and brings its schema up to
     /// date, or refuses it when it needs migrations and `configuration` says so.

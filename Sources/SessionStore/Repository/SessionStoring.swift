@@ -56,6 +56,10 @@ public protocol SessionStoring: Sendable {
     func changes(workspaceId: String, after sequence: Int64) -> AsyncThrowingStream<Change, any Error>
     /// The number of the workspace's newest change, 0 before its first.
     func latestChangeSequence(workspaceId: String) async throws -> Int64
+    /// Creates `message` (status streaming) at the end of the session and returns the stream that writes into it.
+    func openMessageStream(
+        workspaceId: String, sessionId: String, message: NewMessage, options: MessageStream.Options
+    ) async throws -> MessageStream
     /// Closes the store; calls after it fail.
     func close() async
 }
@@ -69,6 +73,13 @@ extension SessionStoring {
     /// Every change of the workspace from its first.
     public func changes(workspaceId: String) -> AsyncThrowingStream<Change, any Error> {
         changes(workspaceId: workspaceId, after: 0)
+    }
+
+    /// A stream into a new assistant message, or `message`, flushed as the options' defaults say.
+    public func openMessageStream(
+        workspaceId: String, sessionId: String, message: NewMessage = NewMessage(role: .assistant)
+    ) async throws -> MessageStream {
+        try await openMessageStream(workspaceId: workspaceId, sessionId: sessionId, message: message, options: MessageStream.Options())
     }
 
     /// Reverts the session's last message.

@@ -18,11 +18,11 @@ public final class MessageStream: Sendable {
     /// The workspace of the message.
     public let workspaceId: String
 
-    private let repository: SessionRepository
+    private let repository: any MessageStreamStore
     private let buffer: StreamBuffer
     private let flusher: Task<Void, Never>
 
-    init(message: SessionMessage, workspaceId: String, repository: SessionRepository, options: Options) {
+    package init(message: SessionMessage, workspaceId: String, repository: any MessageStreamStore, options: Options) {
         self.message = message
         self.workspaceId = workspaceId
         self.repository = repository
@@ -88,7 +88,7 @@ public final class MessageStream: Sendable {
     /// The flusher's loop: writes each chunk when it is due, until the stream ends; writes the rest with status
     /// `error` when the handle was released unfinished.
     private static func runFlusher(
-        _ buffer: StreamBuffer, repository: SessionRepository, workspaceId: String, messageId: String
+        _ buffer: StreamBuffer, repository: any MessageStreamStore, workspaceId: String, messageId: String
     ) async {
         while true {
             switch buffer.next() {
@@ -115,7 +115,7 @@ public final class MessageStream: Sendable {
 
     /// The stream's last write: the rest of the text, the content made whole, and the status.
     private static func writeRest(
-        _ buffer: StreamBuffer, repository: SessionRepository, workspaceId: String, messageId: String,
+        _ buffer: StreamBuffer, repository: any MessageStreamStore, workspaceId: String, messageId: String,
         status: SessionMessage.Status, parts: [MessagePart]?, toolCalls: [ToolCall]?, usage: Usage?
     ) async throws -> SessionMessage {
         let rest = buffer.rest()

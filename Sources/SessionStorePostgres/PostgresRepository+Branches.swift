@@ -150,4 +150,59 @@ extension PostgresRepository {
             }
         }
     }
+
+    /// The tree of forks the session belongs to, from the root it was forked from (itself when it is none) down
+    /// to every fork of a fork, oldest first among siblings; nil when the workspace has no such live session.
+    public func getSessionTree(workspaceId: String, sessionId: String) async throws -> SessionTreeNode? {
+        try await configuration.logged("getSessionTree", workspaceId: workspaceId, sessionId: sessionId) {
+            try limits.checkIdentifier(workspaceId, "workspaceId")
+            try limits.checkIdentifier(sessionId, "sessionId")
+            return try await transaction { connection in
+                // UNION, not UNION ALL: a cycle made by hand ends instead of looping.
+                var root: String?
+                for try await id in try await connection.query(
+                    """
+                    WITH RECURSIVE up(id, origin, depth) AS (
+                        SELECT id, forked_from_session_id, 0 FROM sessions
+                        WHERE id = \(sessionId) AND workspace_id = \(workspaceId) AND trashed_at IS NULL
+                        UNION
+                        SELECT s.id, s.forked_from_session_id, up.depth + 1 FROM up
+                        JOIN sessions s ON s.id = up.origin AND s.workspace_id = \(workspaceId) AND s.trashed_at IS NULL
+                    )
+                    SELECT id FROM up ORDER BY depth DESC LIMIT 1
+                    """, logger: logger
+                ).decode(String.self) { root = id }
+                guard let root else { return nil }
+                var nodes: [String: SessionTreeNode] = [:]
+                var childIds: [String: [String]] = [:]
+                for try await (id, title, count, createdAt, updatedAt, origin, originMessage) in try await connection.query(
+                    """
+                    WITH RECURSIVE down(id) AS (
+                        SELECT \(root)::text
+                        UNION
+                        SELECT s.id FROM down
+                        JOIN sessions s ON s.forked_from_session_id = down.id AND s.workspace_id = \(workspaceId) AND s.trashed_at IS NULL
+                    )
+                    SELECT s.id, s.title, (SELECT count(*) FROM session_messages l WHERE l.session_id = s.id),
+                           s.created_at, s.updated_at, s.forked_from_session_id, s.forked_from_message_id
+                    FROM down JOIN sessions s ON s.id = down.id
+                    ORDER BY s.created_at, s.id
+                    """, logger: logger
+                ).decode((String, String?, Int64, Int64, Int64, String?, String?).self) {
+                    let forkedFrom = origin.map { ForkPoint(sessionId: $0, messageId: originMessage) }
+                    nodes[id] = SessionTreeNode(
+                        id: id, title: title, messageCount: Int(count), createdAt: createdAt, updatedAt: updatedAt, forkedFrom: forkedFrom)
+                    if id != root, let origin {
+                        childIds[origin, default: []].append(id)
+                    }
+                }
+                func build(_ id: String) -> SessionTreeNode? {
+                    guard var node = nodes[id] else { return nil }
+                    node.children = (childIds[id] ?? []).compactMap(build)
+                    return node
+                }
+                return build(root)
+            }
+        }
+    }
 }

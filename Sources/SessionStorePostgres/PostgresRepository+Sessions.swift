@@ -141,6 +141,14 @@ extension PostgresRepository {
         }
     }
 
+    /// As in the old store, releases what is cached for the workspace; deletes nothing. This store caches no
+    /// per-workspace state, so this only checks the id.
+    public func clearWorkspace(workspaceId: String) async throws {
+        try await configuration.logged("clearWorkspace", workspaceId: workspaceId) {
+            try limits.checkIdentifier(workspaceId, "workspaceId")
+        }
+    }
+
     /// How many live sessions the workspace has.
     public func getActiveSessionCount(workspaceId: String) async throws -> Int {
         try await configuration.logged("getActiveSessionCount", workspaceId: workspaceId) {

@@ -38,6 +38,27 @@ import Testing
     }
 
     @Test(arguments: Backend.available)
+    func theTreeOfForksIsTheSameFromAnyOfItsSessions(backend: Backend) async throws {
+        let opened = try await backend.open()
+        let store = opened.store
+        let (root, messages) = try await Self.session(store, count: 2)
+        let first = try await store.forkSession(workspaceId: "ws-1", sessionId: root.id, messageId: messages[0].id)
+        try await Task.sleep(for: .milliseconds(2))
+        let second = try await store.forkSession(workspaceId: "ws-1", sessionId: root.id)
+        let grandchild = try await store.forkSession(workspaceId: "ws-1", sessionId: first.id)
+        let tree = try #require(try await store.getSessionTree(workspaceId: "ws-1", sessionId: grandchild.id))
+        #expect(tree.id == root.id && tree.messageCount == 2 && tree.forkedFrom == nil)
+        #expect(tree.children.map(\.id) == [first.id, second.id])
+        #expect(tree.children.first?.children.map(\.id) == [grandchild.id])
+        #expect(tree.children.first?.messageCount == 1 && tree.children.first?.forkedFrom == first.forkedFrom)
+        #expect(try await store.getSessionTree(workspaceId: "ws-1", sessionId: second.id) == tree)
+        #expect(try await store.getSessionTree(workspaceId: "ws-2", sessionId: root.id) == nil)
+        try await store.clearWorkspace(workspaceId: "ws-1")
+        #expect(try await store.getSessionTree(workspaceId: "ws-1", sessionId: root.id) == tree)
+        await store.close()
+    }
+
+    @Test(arguments: Backend.available)
     func aRevertInAForkNeverTakesAMessageTheOriginalShowsAndUnrevertBringsItBack(backend: Backend) async throws {
         let opened = try await backend.open()
         let store = opened.store

@@ -60,6 +60,10 @@ public protocol SessionStoring: Sendable {
     func openMessageStream(
         workspaceId: String, sessionId: String, message: NewMessage, options: MessageStream.Options
     ) async throws -> MessageStream
+    /// The tree of forks the session belongs to, from its root; nil when the workspace has no such live session.
+    func getSessionTree(workspaceId: String, sessionId: String) async throws -> SessionTreeNode?
+    /// Releases what is cached for the workspace (nothing is); deletes nothing.
+    func clearWorkspace(workspaceId: String) async throws
     /// Closes the store; calls after it fail.
     func close() async
 }

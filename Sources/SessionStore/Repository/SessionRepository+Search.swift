@@ -126,13 +126,13 @@ extension SessionRepository {
 
     /// Which hits, counted from the best, a page of search results holds; `count` asks for one more than the
     /// page when reading forward, to tell whether more follow.
-    struct SearchWindow {
-        var offset: Int64
-        var count: Int64
-        var limit: Int64
+    package struct SearchWindow {
+        package var offset: Int64
+        package var count: Int64
+        package var limit: Int64
 
         /// The page of `items`, read from this window, with cursors naming its first and last hit.
-        func page<Item>(of items: [Item], query: SearchQuery) -> Page<Item> {
+        package func page<Item>(of items: [Item], query: SearchQuery) -> Page<Item> {
             let kept = Array(items.prefix(Int(limit)))
             guard !kept.isEmpty else { return Page(items: []) }
             let cursor = { (index: Int) in PageCursor.searchHit(offset: offset + Int64(index), query: query.fingerprint).encoded }
@@ -142,7 +142,7 @@ extension SessionRepository {
     }
 
     /// The window of hits `page` asks for; `total` counts the hits, for a last page only.
-    static func searchWindow(_ page: PageRequest, query: SearchQuery, total: () throws -> Int64) throws -> SearchWindow {
+    package static func searchWindow(_ page: PageRequest, query: SearchQuery, total: () throws -> Int64) throws -> SearchWindow {
         let limit = Int64(page.limit)
         switch (page.anchor, try page.decodedCursor()) {
         case (.first, _):

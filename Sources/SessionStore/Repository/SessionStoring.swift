@@ -64,6 +64,10 @@ public protocol SessionStoring: Sendable {
     func getSessionTree(workspaceId: String, sessionId: String) async throws -> SessionTreeNode?
     /// Releases what is cached for the workspace (nothing is); deletes nothing.
     func clearWorkspace(workspaceId: String) async throws
+    /// The workspace's messages that contain every word of `query`, best matches first, with snippets.
+    func searchMessages(workspaceId: String, query: String, page: PageRequest, marks: SnippetMarks) async throws -> Page<MessageSearchHit>
+    /// The workspace's live sessions whose title contains every word of `query`, best matches first.
+    func searchSessions(workspaceId: String, query: String, page: PageRequest, marks: SnippetMarks) async throws -> Page<SessionSearchHit>
     /// Closes the store; calls after it fail.
     func close() async
 }
@@ -84,6 +88,16 @@ extension SessionStoring {
         workspaceId: String, sessionId: String, message: NewMessage = NewMessage(role: .assistant)
     ) async throws -> MessageStream {
         try await openMessageStream(workspaceId: workspaceId, sessionId: sessionId, message: message, options: MessageStream.Options())
+    }
+
+    /// The first 20 messages that match `query`, words in Markdown bold.
+    public func searchMessages(workspaceId: String, query: String, page: PageRequest = .first(20)) async throws -> Page<MessageSearchHit> {
+        try await searchMessages(workspaceId: workspaceId, query: query, page: page, marks: .markdownBold)
+    }
+
+    /// The first 20 sessions whose title matches `query`, words in Markdown bold.
+    public func searchSessions(workspaceId: String, query: String, page: PageRequest = .first(20)) async throws -> Page<SessionSearchHit> {
+        try await searchSessions(workspaceId: workspaceId, query: query, page: page, marks: .markdownBold)
     }
 
     /// Reverts the session's last message.

@@ -74,8 +74,9 @@ let package = Package(
         .executableTarget(
             name: "session-store",
             dependencies: [
-                "SessionStore", "SessionStoreSQLite", "SessionStoreServer",
+                "SessionStore", "SessionStoreSQLite", "SessionStoreServer", "SessionStorePostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
@@ -98,7 +99,8 @@ let package = Package(
         .testTarget(
             name: "SessionStoreTests",
             dependencies: ["SessionStore", "SessionStoreSQLite", "TestSupport", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "SessionStoreToolTests", dependencies: ["SessionStore", "SessionStoreSQLite", "TestSupport"]),
+        .testTarget(
+            name: "SessionStoreToolTests", dependencies: ["SessionStore", "SessionStoreSQLite", "TestSupport", "PostgresTestSupport"]),
         .testTarget(
             name: "SessionStorePostgresTests",
             dependencies: [
@@ -114,7 +116,7 @@ let package = Package(
         .testTarget(
             name: "SessionStoreServerTests",
             dependencies: [
-                "SessionStoreServer", "SessionStore", "TestSupport",
+                "SessionStoreServer", "SessionStore", "SessionStorePostgres", "TestSupport", "PostgresTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "Metrics", package: "swift-metrics"),

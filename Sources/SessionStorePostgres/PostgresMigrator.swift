@@ -48,6 +48,31 @@ public struct PostgresMigrator: Sendable {
         }
     }
 
+    /// ``status(_:logger:)`` of the database `url` names, on a connection of its own: for tools.
+    public func status(url: String, logger: Logger) async throws -> MigrationStatus {
+        try await Self.withClient(url, logger: logger) { try await status($0, logger: logger) }
+    }
+
+    /// ``migrate(_:logger:)`` on the database `url` names, on a connection of its own: for tools. Returns the
+    /// migrations this call applied and where the database stands after.
+    public func migrate(url: String, logger: Logger) async throws -> (applied: [Migration], status: MigrationStatus) {
+        try await Self.withClient(url, logger: logger) { client in
+            let applied = try await migrate(client, logger: logger)
+            return (applied, try await status(client, logger: logger))
+        }
+    }
+
+    private static func withClient<T: Sendable>(
+        _ url: String, logger: Logger, _ body: @escaping @Sendable (PostgresClient) async throws -> T
+    ) async throws -> T {
+        let configuration = try PostgresURL.configuration(url)
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        let running = Task { await client.run() }
+        defer { running.cancel() }
+        try await PostgresRepository.reach(client, configuration)
+        return try await body(client)
+    }
+
     private func apply(_ migration: Migration, _ client: PostgresClient, logger: Logger) async throws -> Bool {
         return try await client.withTransaction(logger: logger) { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(\(Self.lockKey))", logger: logger)

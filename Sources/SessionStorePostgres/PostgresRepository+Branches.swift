@@ -46,9 +46,8 @@ extension PostgresRepository {
                     SELECT \(fork.id), position, message_id FROM session_messages
                     WHERE session_id = \(original.id) AND position <= \(Int64(inherited.count))
                     """, logger: logger)
-                try await PostgresChanges.record(
-                    .sessionForked, workspaceId: workspaceId, sessionId: fork.id, messageId: inherited.last, at: now, connection,
-                    logger: logger)
+                try await recordChange(
+                    .sessionForked, workspaceId: workspaceId, sessionId: fork.id, messageId: inherited.last, at: now, connection)
                 return fork
             }
         }
@@ -109,9 +108,9 @@ extension PostgresRepository {
                         revert_reason = \(session.revert?.reason)
                     WHERE id = \(sessionId)
                     """, logger: logger)
-                try await PostgresChanges.record(
+                try await recordChange(
                     .reverted, workspaceId: workspaceId, sessionId: sessionId, messageId: removed > 0 ? session.revert?.messageID : nil,
-                    at: now, connection, logger: logger)
+                    at: now, connection)
                 return session
             }
         }
@@ -142,7 +141,7 @@ extension PostgresRepository {
                 try await connection.query(
                     "UPDATE sessions SET updated_at = \(now), revert_message_id = NULL, revert_reason = NULL WHERE id = \(sessionId)",
                     logger: logger)
-                try await PostgresChanges.record(.unreverted, workspaceId: workspaceId, sessionId: sessionId, at: now, connection, logger: logger)
+                try await recordChange(.unreverted, workspaceId: workspaceId, sessionId: sessionId, at: now, connection)
                 session.messageIds = try await lockedSession(sessionId, workspaceId: workspaceId, connection)?.messageIds ?? []
                 session.revert = nil
                 session.updatedAt = now

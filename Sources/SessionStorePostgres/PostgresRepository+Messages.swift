@@ -97,8 +97,8 @@ extension PostgresRepository {
                     SELECT \(sessionId), coalesce(max(position), 0) + 1, \(stored.id) FROM session_messages
                     WHERE session_id = \(sessionId)
                     """, logger: logger)
-                try await PostgresChanges.record(
-                    .messageAdded, workspaceId: workspaceId, sessionId: sessionId, messageId: stored.id, at: now, connection, logger: logger)
+                try await recordChange(
+                    .messageAdded, workspaceId: workspaceId, sessionId: sessionId, messageId: stored.id, at: now, connection)
                 return stored
             }
         }
@@ -163,9 +163,9 @@ extension PostgresRepository {
                         parts_text = \(StoredRows.partsText(message.parts)), chunked = chunked AND NOT \(endingStream)
                     WHERE id = \(messageId)
                     """, logger: logger)
-                try await PostgresChanges.record(
+                try await recordChange(
                     .messageUpdated, workspaceId: workspaceId, sessionId: message.sessionId, messageId: messageId, at: now,
-                    connection, logger: logger)
+                    connection)
                 return message
             }
         }

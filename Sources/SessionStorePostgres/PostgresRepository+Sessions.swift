@@ -72,7 +72,7 @@ extension PostgresRepository {
                     VALUES (\(session.id), \(workspaceId), \(session.title), \(parentId), \(now), \(now),
                             \(model?.providerId), \(model?.modelId), \(agent))
                     """, logger: logger)
-                try await PostgresChanges.record(.sessionCreated, workspaceId: workspaceId, sessionId: session.id, at: now, connection, logger: logger)
+                try await recordChange(.sessionCreated, workspaceId: workspaceId, sessionId: session.id, at: now, connection)
                 return session
             }
         }
@@ -116,7 +116,7 @@ extension PostgresRepository {
                 if session.revert == nil {
                     try await discardTail(of: sessionId, connection)
                 }
-                try await PostgresChanges.record(.sessionUpdated, workspaceId: workspaceId, sessionId: sessionId, at: now, connection, logger: logger)
+                try await recordChange(.sessionUpdated, workspaceId: workspaceId, sessionId: sessionId, at: now, connection)
                 return session
             }
         }
@@ -135,7 +135,7 @@ extension PostgresRepository {
                     "DELETE FROM sessions WHERE id = \(sessionId) AND workspace_id = \(workspaceId) AND trashed_at IS NULL RETURNING 1",
                     logger: logger)
                 guard try await deleted.collect().count == 1 else { return false }
-                try await PostgresChanges.record(.sessionDeleted, workspaceId: workspaceId, sessionId: sessionId, at: now, connection, logger: logger)
+                try await recordChange(.sessionDeleted, workspaceId: workspaceId, sessionId: sessionId, at: now, connection)
                 return true
             }
         }

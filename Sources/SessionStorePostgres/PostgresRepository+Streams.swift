@@ -35,8 +35,8 @@ extension PostgresRepository: MessageStreamStore {
                     INSERT INTO message_chunks (message_id, sequence, text)
                     SELECT \(messageId), coalesce(max(sequence), 0) + 1, \(text) FROM message_chunks WHERE message_id = \(messageId)
                     """, logger: logger)
-                try await PostgresChanges.record(
-                    .messageUpdated, workspaceId: workspaceId, sessionId: sessionId, messageId: messageId, at: now, connection, logger: logger)
+                try await recordChange(
+                    .messageUpdated, workspaceId: workspaceId, sessionId: sessionId, messageId: messageId, at: now, connection)
             }
         }
     }

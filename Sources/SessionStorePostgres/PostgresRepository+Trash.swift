@@ -17,7 +17,7 @@ extension PostgresRepository {
                     WHERE id = \(sessionId) AND workspace_id = \(workspaceId) AND trashed_at IS NULL RETURNING 1
                     """, logger: logger)
                 guard try await trashed.collect().count == 1 else { return false }
-                try await PostgresChanges.record(.sessionTrashed, workspaceId: workspaceId, sessionId: sessionId, at: now, connection, logger: logger)
+                try await recordChange(.sessionTrashed, workspaceId: workspaceId, sessionId: sessionId, at: now, connection)
                 return true
             }
         }
@@ -36,7 +36,7 @@ extension PostgresRepository {
                     WHERE id = \(sessionId) AND workspace_id = \(workspaceId) AND trashed_at IS NOT NULL RETURNING 1
                     """, logger: logger)
                 guard try await restored.collect().count == 1 else { return nil }
-                try await PostgresChanges.record(.sessionRestored, workspaceId: workspaceId, sessionId: sessionId, at: now, connection, logger: logger)
+                try await recordChange(.sessionRestored, workspaceId: workspaceId, sessionId: sessionId, at: now, connection)
                 return try await lockedSession(sessionId, workspaceId: workspaceId, connection)
             }
         }
@@ -77,7 +77,7 @@ extension PostgresRepository {
                     """, logger: logger
                 ).decode(String.self) { deleted.append(id) }
                 for sessionId in deleted.sorted() {
-                    try await PostgresChanges.record(.sessionDeleted, workspaceId: workspaceId, sessionId: sessionId, at: now, connection, logger: logger)
+                    try await recordChange(.sessionDeleted, workspaceId: workspaceId, sessionId: sessionId, at: now, connection)
                 }
                 return deleted.count
             }

@@ -29,18 +29,15 @@ public final class PostgresRepository: Sendable {
         changeFeed = PostgresChangeFeed(client: client, logger: configuration.logger)
         clientTask = Task { await client.run() }
         do {
-            // The pool waits for a server that does not answer until its circuit breaker trips, a minute later;
-            // opening gives up after the connect timeout instead.
-            try await Self.withDeadline(clientConfiguration.options.connectTimeout, server: "\(clientConfiguration.host ?? ""):\(clientConfiguration.port ?? 0)") {
-                let migrator = PostgresMigrator()
-                switch configuration.migration {
-                case .migrateOnOpen:
-                    try await migrator.migrate(client, logger: configuration.logger)
-                case .refuse:
-                    let status = try await migrator.status(client, logger: configuration.logger)
-                    guard status.isUpToDate else {
-                        throw SessionStoreError.migrationRequired(pending: status.pending.map(\.fileName))
-                    }
+            try await Self.reach(client, clientConfiguration)
+            let migrator = PostgresMigrator()
+            switch configuration.migration {
+            case .migrateOnOpen:
+                try await migrator.migrate(client, logger: configuration.logger)
+            case .refuse:
+                let status = try await migrator.status(client, logger: configuration.logger)
+                guard status.isUpToDate else {
+                    throw SessionStoreError.migrationRequired(pending: status.pending.map(\.fileName))
                 }
             }
         } catch {
@@ -49,9 +46,16 @@ public final class PostgresRepository: Sendable {
         }
     }
 
-    private static func withDeadline(_ timeout: Duration, server: String, _ body: @escaping @Sendable () async throws -> Void) async throws {
+    /// Returns once the server answers, or fails with ``PostgresStoreError/connectionLost(reason:)`` after the
+    /// connect timeout: the pool itself waits for a server that does not answer until its circuit breaker trips,
+    /// a minute later.
+    static func reach(_ client: PostgresClient, _ configuration: PostgresClient.Configuration) async throws {
+        let timeout = configuration.options.connectTimeout
+        let server = "\(configuration.host ?? ""):\(configuration.port ?? 0)"
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask(operation: body)
+            group.addTask {
+                _ = try await PostgresFailure.mapped { try await client.query("SELECT 1") }
+            }
             group.addTask {
                 try await Task.sleep(for: timeout)
                 throw PostgresStoreError.connectionLost(reason: "\(server) did not answer within \(timeout)")

@@ -15,7 +15,7 @@ import SessionStore
 /// takes nothing for a while. An error, such as `changesTrimmed` when the
 /// client asks for changes no longer kept, is sent as an event `error` with the error's JSON, and ends the stream.
 struct ChangeRoutes {
-    let store: SessionRepository
+    let store: any SessionStoring
     let keepAliveInterval: Duration
 
     func add(to workspace: RouterGroup<ServerContext>) {
@@ -63,7 +63,7 @@ struct ChangeRoutes {
 
     /// Sends the feed's events into `events`, the changes and the keep-alive comments, until either ends.
     private static func produce(
-        _ store: SessionRepository, _ workspace: String, _ after: Int64, _ keepAliveInterval: Duration,
+        _ store: any SessionStoring, _ workspace: String, _ after: Int64, _ keepAliveInterval: Duration,
         into events: AsyncChannel<ByteBuffer>
     ) async {
         await withTaskGroup(of: Void.self) { group in

@@ -3,7 +3,7 @@ import SessionStore
 
 /// A session's messages, and a reply streamed in as the request's body: `/v1/workspaces/{workspace}/…`.
 struct MessageRoutes {
-    let store: SessionRepository
+    let store: any SessionStoring
     let bodyLimit: Int
 
     func add(to workspace: RouterGroup<ServerContext>) {

@@ -4,7 +4,7 @@ import SessionStore
 /// Full-text search: `/v1/workspaces/{workspace}/search/messages?q=…` and `/search/sessions?q=…`, paged as the
 /// other lists.
 struct SearchRoutes {
-    let store: SessionRepository
+    let store: any SessionStoring
 
     func add(to workspace: RouterGroup<ServerContext>) {
         workspace.get("search/messages") { request, context in

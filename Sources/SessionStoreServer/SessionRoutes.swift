@@ -4,7 +4,7 @@ import SessionStore
 
 /// Sessions, their forks, history, trash and usage: `/v1/workspaces/{workspace}/…`.
 struct SessionRoutes {
-    let store: SessionRepository
+    let store: any SessionStoring
     let bodyLimit: Int
 
     func add(to workspace: RouterGroup<ServerContext>) {

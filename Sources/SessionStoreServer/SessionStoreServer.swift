@@ -19,7 +19,7 @@ public enum SessionStoreServer {
     }
 
     /// The router of every route, for `store` and `options`.
-    public static func router(store: SessionRepository, options: ServerOptions) -> Router<ServerContext> {
+    public static func router(store: any SessionStoring, options: ServerOptions) -> Router<ServerContext> {
         let router = Router(context: ServerContext.self)
         router.add(middleware: LogRequestsMiddleware(.info))
         router.add(middleware: ErrorMiddleware())
@@ -54,7 +54,7 @@ public enum SessionStoreServer {
     ///
     /// - Throws: ``SetupError`` for a host other than loopback without tokens.
     public static func application(
-        store: SessionRepository, options: ServerOptions, logger: Logger,
+        store: any SessionStoring, options: ServerOptions, logger: Logger,
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
         guard options.tokens != nil || options.listensOnLoopbackOnly else {
@@ -75,7 +75,7 @@ public enum SessionStoreServer {
     /// finish (for up to ``ServerOptions/shutdownTimeout``), and closes the store. SIGHUP reads the tokens file
     /// again.
     public static func run(
-        store: SessionRepository, options: ServerOptions, logger: Logger,
+        store: any SessionStoring, options: ServerOptions, logger: Logger,
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) async throws {
         let application = try application(store: store, options: options, logger: logger, onServerRunning: onServerRunning)
@@ -93,7 +93,7 @@ public enum SessionStoreServer {
 
 /// Closes the store once the service group shuts down, after the server.
 struct StoreService: Service {
-    let store: SessionRepository
+    let store: any SessionStoring
 
     func run() async throws {
         try? await gracefulShutdown()

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import Logging
 import SessionStore
+import SessionStorePostgres
 
 struct MigrateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -34,7 +36,14 @@ struct MigrateCommand: AsyncParsableCommand {
             let migrator = Migrator()
             var appliedNow: [Migration] = []
             let current: MigrationStatus
-            if status {
+            if Terminal.isPostgresURL(database.path) {
+                let logger = Logger(label: "session-store", factory: { _ in SwiftLogNoOpLogHandler() })
+                if status {
+                    current = try await PostgresMigrator().status(url: database.path, logger: logger)
+                } else {
+                    (appliedNow, current) = try await PostgresMigrator().migrate(url: database.path, logger: logger)
+                }
+            } else if status {
                 current = FileManager.default.fileExists(atPath: database.path)
                     ? try Terminal.withReadOnlyConnection(database.path) { try migrator.status(of: $0) }
                     : try migrator.status(of: Connection(location: .inMemory))

@@ -48,7 +48,7 @@ struct ServeCommand: AsyncParsableCommand {
             logger.logLevel = .info
             let metrics = PrometheusCollectorRegistry()
             MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
-            try await Terminal.withWritableRepository(database.path, configuring: { configuration in
+            try await Terminal.withWritableStore(database.path, configuring: { configuration in
                 configuration.readerCount = readers
                 configuration.callObserver = StoreCallMetrics.record
             }) { repository in

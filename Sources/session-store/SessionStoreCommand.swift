@@ -31,7 +31,7 @@ struct SessionStoreCommand: AsyncParsableCommand {
 
 /// The `--db FILE` option every verb takes.
 struct DatabaseOption: ParsableArguments {
-    @Option(name: .customLong("db"), help: "The SessionStore database file.")
+    @Option(name: .customLong("db"), help: "The SessionStore database file (serve and migrate also take a postgres:// URL).")
     var path: String
 }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SessionStore
+import SessionStorePostgres
 
 /// What the tool writes where: results on standard output, progress and failures on standard error.
 enum Terminal {
@@ -119,6 +120,38 @@ enum Terminal {
         var configuration = Configuration(migration: .refuse)
         configuring(&configuration)
         return try await withRepository(path, configuration, body)
+    }
+
+    /// Whether `--db` names a PostgreSQL database rather than a file.
+    static func isPostgresURL(_ text: String) -> Bool {
+        text.hasPrefix("postgres://") || text.hasPrefix("postgresql://")
+    }
+
+    /// Runs `body` with a store that may write on the existing database `--db` names, a SQLite file or a
+    /// PostgreSQL URL, which must not need migrating, and closes it whatever happens.
+    static func withWritableStore<T>(
+        _ database: String, configuring: (inout Configuration) -> Void = { _ in }, _ body: (any SessionStoring) async throws -> T
+    ) async throws -> T {
+        guard isPostgresURL(database) else {
+            return try await withWritableRepository(database, configuring: configuring) { try await body($0) }
+        }
+        var configuration = Configuration(migration: .refuse)
+        configuring(&configuration)
+        let store: PostgresRepository
+        do {
+            store = try await PostgresRepository(url: database, configuration: configuration)
+        } catch SessionStoreError.migrationRequired(let pending) {
+            throw ToolError(
+                "the database needs `session-store migrate` first (pending: \(pending.joined(separator: ", ")))", code: "migrationRequired")
+        }
+        do {
+            let result = try await body(store)
+            await store.close()
+            return result
+        } catch {
+            await store.close()
+            throw error
+        }
     }
 
     private static func withRepository<T>(

@@ -4,20 +4,35 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
+import PostgresTestSupport
 import SessionStore
+import SessionStorePostgres
 import SessionStoreServer
+import Testing
 import TestSupport
 
 /// A server on an ephemeral loopback port over a store of its own, and a client of it that speaks JSON.
 struct LiveServer {
-    let store: SessionRepository
+    /// The store the server serves: a SQLite file, or a database of the tests' PostgreSQL server.
+    enum Backend: String, CaseIterable, CustomTestStringConvertible {
+        case sqlite, postgres
+
+        static var available: [Backend] { PostgresTestServer.isAvailable ? allCases : [.sqlite] }
+        var testDescription: String { rawValue }
+    }
+
+    let store: any SessionStoring
     let options: ServerOptions
 
     init(
-        tokens: String? = nil, store configuration: Configuration = Configuration(), configure: (inout ServerOptions) -> Void = { _ in }
+        tokens: String? = nil, backend: Backend = .sqlite, store configuration: Configuration = Configuration(),
+        configure: (inout ServerOptions) -> Void = { _ in }
     ) async throws {
         let directory = try TemporaryDirectory()
-        store = try await SessionRepository(path: directory.file("server.sqlite"), configuration: configuration)
+        store = switch backend {
+        case .sqlite: try await SessionRepository(path: directory.file("server.sqlite"), configuration: configuration)
+        case .postgres: try await PostgresRepository(url: try await PostgresTestServer.freshDatabase(), configuration: configuration)
+        }
         var options = ServerOptions(port: 0, tokens: try tokens.map { text in
             let path = directory.file("tokens")
             try text.write(toFile: path, atomically: true, encoding: .utf8)

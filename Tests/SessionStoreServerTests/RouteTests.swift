@@ -12,8 +12,9 @@ import Testing
 @Suite struct RouteTests {
     let base = "/v1/workspaces/ws-1"
 
-    @Test func sessionsAndMessagesGoThroughEveryRoute() async throws {
-        let server = try await LiveServer()
+    @Test(arguments: LiveServer.Backend.available)
+    func sessionsAndMessagesGoThroughEveryRoute(backend: LiveServer.Backend) async throws {
+        let server = try await LiveServer(backend: backend)
         try await server.run { client in
             let created = try await client.send(.post, "\(base)/sessions", json: #"{"title": "Fix login", "agent": "build"}"#)
             #expect(created.status == .created)

@@ -68,6 +68,8 @@ public protocol SessionStoring: Sendable {
     func searchMessages(workspaceId: String, query: String, page: PageRequest, marks: SnippetMarks) async throws -> Page<MessageSearchHit>
     /// The workspace's live sessions whose title contains every word of `query`, best matches first.
     func searchSessions(workspaceId: String, query: String, page: PageRequest, marks: SnippetMarks) async throws -> Page<SessionSearchHit>
+    /// Deletes the workspace's changes past the configured retention now; returns how many went.
+    func trimChanges(workspaceId: String) async throws -> Int
     /// Closes the store; calls after it fail.
     func close() async
 }

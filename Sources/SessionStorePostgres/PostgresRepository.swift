@@ -52,16 +52,30 @@ public final class PostgresRepository: Sendable {
     static func reach(_ client: PostgresClient, _ configuration: PostgresClient.Configuration) async throws {
         let timeout = configuration.options.connectTimeout
         let server = "\(configuration.host ?? ""):\(configuration.port ?? 0)"
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                _ = try await PostgresFailure.mapped { try await client.query("SELECT 1") }
+        // Not a task group: the group would wait for the probe, and the pool's lease outlives its cancellation
+        // while it is between attempts to connect.
+        let outcome = Locked<CheckedContinuation<Void, any Error>?>(nil)
+        func finish(_ result: Result<Void, any Error>) {
+            outcome.withLock { continuation in
+                continuation?.resume(with: result)
+                continuation = nil
             }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                throw PostgresStoreError.connectionLost(reason: "\(server) did not answer within \(timeout)")
+        }
+        try await withCheckedThrowingContinuation { continuation in
+            outcome.withLock { $0 = continuation }
+            let timer = Task {
+                guard (try? await Task.sleep(for: timeout)) != nil else { return }
+                finish(.failure(PostgresStoreError.connectionLost(reason: "\(server) did not answer within \(timeout)")))
             }
-            defer { group.cancelAll() }
-            try await group.next()
+            Task {
+                do {
+                    _ = try await PostgresFailure.mapped { try await client.query("SELECT 1") }
+                    finish(.success(()))
+                } catch {
+                    finish(.failure(error))
+                }
+                timer.cancel()
+            }
         }
     }
 

@@ -10,6 +10,7 @@ struct SessionStoreCommand: AsyncParsableCommand {
         subcommands: [
             ImportCommand.self, ExportCommand.self, MigrateCommand.self, CheckCommand.self, StatsCommand.self,
             ListCommand.self, SearchCommand.self, ChangesCommand.self, BackupCommand.self, TrashCommand.self, ServeCommand.self,
+            CopyCommand.self,
         ])
 
     /// Parses and runs, first turning a mistyped verb into a suggestion: left to the parser, `imprt DIR` is

@@ -19,6 +19,37 @@ import TestSupport
         #expect((object["pending"] as? [Any])?.isEmpty == true)
     }
 
+    @Test func copyMovesTheImportedLegacyStoreToPostgreSQLAndBackUnchanged() async throws {
+        let directory = try TemporaryDirectory()
+        let source = directory.file("source.sqlite")
+        let legacy = Paths.fixtures.appendingPathComponent("legacy-sample").path
+        #expect(try await runProcess(Tool.executable, ["import", legacy, "--db", source]).status == 0)
+        let url = try await PostgresTestServer.freshDatabase()
+        let there = try await runProcess(Tool.executable, ["copy", "--from", source, "--to", url, "--verify", "--batch", "7"])
+        #expect(there.status == 0, "\(there.standardError)")
+        #expect(there.standardOutput.contains("verified messages: 25 rows, same content"), "\(there.standardOutput)")
+        let back = directory.file("back.sqlite")
+        let home = try await runProcess(Tool.executable, ["copy", "--from", url, "--to", back, "--verify", "--json"])
+        #expect(home.status == 0, "\(home.standardError)")
+        let verified = try #require(try JSONSerialization.jsonObject(with: Data(home.standardOutput.utf8)) as? [String: Any])
+        #expect((verified["verified"] as? [[String: Any]])?.allSatisfy { $0["matches"] as? Bool == true } == true)
+        // What users see is the same: the legacy export of the copy equals the original's, file for file.
+        for (database, folder) in [(source, "export-source"), (back, "export-back")] {
+            #expect(try await runProcess(Tool.executable, ["export", directory.file(folder), "--db", database]).status == 0)
+        }
+        let files = try FileManager.default.subpathsOfDirectory(atPath: directory.file("export-source")).sorted()
+        let copiedFiles = try FileManager.default.subpathsOfDirectory(atPath: directory.file("export-back")).sorted()
+        #expect(!files.isEmpty && files == copiedFiles)
+        for file in files where file.hasSuffix(".json") {
+            #expect(
+                FileManager.default.contents(atPath: directory.file("export-source/\(file)"))
+                    == FileManager.default.contents(atPath: directory.file("export-back/\(file)")), "\(file)")
+        }
+        #expect(try await runProcess(Tool.executable, ["check", "--db", back]).status == 0)
+        let again = try await runProcess(Tool.executable, ["copy", "--from", source, "--to", url])
+        #expect(again.status != 0 && again.standardError.contains("the destination is not empty (10 rows in sessions)"), "\(again.standardError)")
+    }
+
     @Test func aServerThatDoesNotAnswerIsOneLine() async throws {
         let result = try await runProcess(Tool.executable, ["migrate", "--db", "postgres://postgres@127.0.0.1:1/none?connect_timeout=1"])
         #expect(result.status != 0)

@@ -1,0 +1,76 @@
+import Foundation
+import PostgresTestSupport
+import SessionStore
+import SessionStorePostgres
+import Testing
+import TestSupport
+
+/// `StoreCopy` on every table, both ways, and all-or-nothing when interrupted.
+@Suite(.enabled(if: PostgresTestServer.isAvailable)) struct StoreCopyTests {
+    /// A SQLite store with a row in every table: forks, a reverted tail, a stream left open with chunks, the
+    /// trash, and their changes.
+    static func populatedStore(_ path: String) async throws {
+        let store = try await SessionRepository(path: path)
+        let root = try await store.createSession(workspaceId: "ws-1", title: "Root")
+        let child = try await store.createSession(workspaceId: "ws-1", title: "Child", parentId: root.id)
+        var ids: [String] = []
+        for index in 0..<30 {
+            ids.append(try await store.addMessage(
+                workspaceId: "ws-1", sessionId: index % 3 == 0 ? child.id : root.id,
+                message: NewMessage(
+                    role: .user, content: "message \(index) é 🚀", parts: [MessagePart(type: .text, content: "part \(index)")],
+                    usage: Usage(inputTokens: index, cost: Double(index) / 3))).id)
+        }
+        let fork = try await store.forkSession(workspaceId: "ws-1", sessionId: root.id)
+        _ = try await store.revert(workspaceId: "ws-1", sessionId: fork.id, messageId: ids[4])
+        let stream = try await store.openMessageStream(workspaceId: "ws-1", sessionId: child.id)
+        try stream.append("half a reply")
+        try await stream.flush()
+        _ = try await store.trashSession(workspaceId: "ws-2", sessionId: try await store.createSession(workspaceId: "ws-2").id)
+        await store.close()
+    }
+
+    @Test func bothWaysEveryTableArrivesAsItWas() async throws {
+        let directory = try TemporaryDirectory()
+        let source = directory.file("source.sqlite")
+        try await Self.populatedStore(source)
+        let url = try await PostgresTestServer.freshDatabase()
+        let copied = try await StoreCopy.copy(from: source, to: url, batchSize: 4)
+        #expect(copied["messages"] == 31 && copied["message_chunks"] == 1 && (copied["reverted_links"] ?? 0) > 0)
+        #expect(try await StoreCopy.compare(source, url).allSatisfy(\.matches))
+        let back = directory.file("back.sqlite")
+        try await StoreCopy.copy(from: url, to: back, batchSize: 5)
+        #expect(try await StoreCopy.compare(source, back).allSatisfy(\.matches))
+
+        // The copies work as stores: the PostgreSQL one numbers its next change after the copied ones.
+        let postgres = try await PostgresRepository(url: url)
+        let latest = try await postgres.latestChangeSequence(workspaceId: "ws-1")
+        let session = try #require(try await postgres.listSessions(workspaceId: "ws-1").first)
+        _ = try await postgres.addMessage(workspaceId: "ws-1", sessionId: session.id, message: NewMessage(role: .user, content: "after"))
+        #expect(try await postgres.latestChangeSequence(workspaceId: "ws-1") == latest + 1)
+        #expect(try await postgres.searchMessages(workspaceId: "ws-1", query: "reply").items.count == 1)
+        await postgres.close()
+        let sqlite = try await SessionRepository(path: back)
+        #expect(try await sqlite.searchMessages(workspaceId: "ws-1", query: "message").items.count == 20)
+        #expect(try await sqlite.check().isEmpty)
+        await sqlite.close()
+    }
+
+    @Test func anInterruptedCopyLeavesTheDestinationEmptyAndRunsAgain() async throws {
+        let directory = try TemporaryDirectory()
+        let source = directory.file("source.sqlite")
+        try await Self.populatedStore(source)
+        let url = try await PostgresTestServer.freshDatabase()
+        let copy = Task {
+            try await StoreCopy.copy(from: source, to: url, batchSize: 2) { progress in
+                if progress.table == "messages" && progress.copied >= 10 {
+                    withUnsafeCurrentTask { $0?.cancel() }
+                }
+            }
+        }
+        await #expect(throws: (any Error).self) { try await copy.value }
+        #expect(try await StoreCopy.compare(url, url).first { $0.table == "sessions" }?.counts.first == 0)
+        try await StoreCopy.copy(from: source, to: url)
+        #expect(try await StoreCopy.compare(source, url).allSatisfy(\.matches))
+    }
+}

@@ -61,7 +61,7 @@ struct CopyCommand: AsyncParsableCommand {
             Terminal.endProgress()
             let checks = verify
                 ? try await StoreCopy.compare(from, to, batchSize: batch, logger: logger).map {
-                    Check(table: $0.table, sourceRows: $0.counts.first, destinationRows: $0.counts.second, matches: $0.matches)
+                    Check(table: $0.table, sourceRows: $0.first.rows, destinationRows: $0.second.rows, matches: $0.matches)
                 }
                 : nil
             mismatched = checks?.contains { !$0.matches } ?? false

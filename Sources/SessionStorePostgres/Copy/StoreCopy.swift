@@ -38,25 +38,23 @@ public enum StoreCopy {
 
     /// One table of two stores compared.
     public struct TableComparison: Sendable, Hashable {
+        /// A table as one store holds it.
+        public struct Content: Sendable, Hashable {
+            /// How many rows it holds.
+            public let rows: Int
+            /// A SHA-256 chained over its rows in key order, each row spelled the same whichever the store.
+            public let hash: String
+        }
+
         /// The table.
         public let table: String
-        /// Its rows in the first and the second store.
-        public let counts: (first: Int, second: Int)
-        /// A SHA-256 of its rows in key order, in each store.
-        public let hashes: (first: String, second: String)
+        /// The table in the first store.
+        public let first: Content
+        /// The table in the second store.
+        public let second: Content
 
         /// Whether both stores hold the same rows.
-        public var matches: Bool { counts.first == counts.second && hashes.first == hashes.second }
-
-        public static func == (lhs: Self, rhs: Self) -> Bool {
-            lhs.table == rhs.table && lhs.counts == rhs.counts && lhs.hashes == rhs.hashes
-        }
-
-        public func hash(into hasher: inout Hasher) {
-            hasher.combine(table)
-            hasher.combine(hashes.first)
-            hasher.combine(hashes.second)
-        }
+        public var matches: Bool { first == second }
     }
 
     /// Copies every session, message, link, chunk and change of `source` into `destination`, `batchSize` rows at a
@@ -115,13 +113,13 @@ public enum StoreCopy {
         let one = try await withEndpoint(first, writing: false, logger: logger) { try await digests($0, batchSize: batchSize) }
         let other = try await withEndpoint(second, writing: false, logger: logger) { try await digests($0, batchSize: batchSize) }
         return zip(CopyTable.all, zip(one, other)).map { table, pair in
-            TableComparison(table: table.name, counts: (pair.0.count, pair.1.count), hashes: (pair.0.hash, pair.1.hash))
+            TableComparison(table: table.name, first: pair.0, second: pair.1)
         }
     }
 
-    /// Each table's row count and a hash chained over its rows, each row spelled the same whichever the store.
-    private static func digests(_ endpoint: any CopyEndpoint, batchSize: Int) async throws -> [(count: Int, hash: String)] {
-        var result: [(count: Int, hash: String)] = []
+    /// Each table's content, in ``CopyTable/all``'s order.
+    private static func digests(_ endpoint: any CopyEndpoint, batchSize: Int) async throws -> [TableComparison.Content] {
+        var result: [TableComparison.Content] = []
         for table in CopyTable.all {
             var hash = ""
             var count = 0
@@ -137,7 +135,7 @@ public enum StoreCopy {
                 }
                 count += rows.count
             }
-            result.append((count, hash))
+            result.append(TableComparison.Content(rows: count, hash: hash))
         }
         return result
     }

@@ -28,11 +28,7 @@ extension PostgresRepository {
                     inherited.removeSubrange((index + 1)...)
                 }
                 try await discardTail(of: original.id, connection)
-                let title = original.title.flatMap { $0.isEmpty ? nil : "\($0) (fork)" } ?? "Forked Session"
-                let fork = Session(
-                    id: forkId, workspaceId: workspaceId, title: title, parentId: original.parentId ?? original.id,
-                    createdAt: now, updatedAt: now, messageIds: inherited, model: original.model, agent: original.agent,
-                    forkedFrom: ForkPoint(sessionId: original.id, messageId: inherited.last))
+                let fork = Session.fork(of: original, id: forkId, at: now, showing: inherited)
                 try await connection.query(
                     """
                     INSERT INTO sessions (id, workspace_id, title, parent_id, created_at, updated_at, model_provider_id,
@@ -70,15 +66,7 @@ extension PostgresRepository {
                 guard var session = try await lockedSession(sessionId, workspaceId: workspaceId, connection) else {
                     throw SessionStoreError.sessionNotFound(workspaceId: workspaceId, sessionId: sessionId)
                 }
-                let keptCount: Int
-                if let messageId {
-                    guard let index = session.messageIds.firstIndex(of: messageId) else {
-                        throw SessionStoreError.messageNotInSession(sessionId: sessionId, messageId: messageId)
-                    }
-                    keptCount = index + 1
-                } else {
-                    keptCount = max(session.messageIds.count - 1, 0)
-                }
+                let keptCount = try session.keptCount(revertingTo: messageId)
                 let removed = Int64(session.messageIds.count - keptCount)
                 if removed > 0 {
                     let kept = Int64(keptCount)

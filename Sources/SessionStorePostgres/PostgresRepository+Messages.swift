@@ -50,10 +50,7 @@ extension PostgresRepository {
                 try limits.checkIdentifier(id, "message id")
             }
             let now = configuration.now()
-            let stored = SessionMessage(
-                id: message.id ?? ULID.make(now: now), sessionId: sessionId, role: message.role, content: message.content,
-                parts: message.parts, createdAt: now, updatedAt: now, toolCalls: message.toolCalls,
-                toolCallId: message.toolCallId, status: message.status, usage: message.usage)
+            let stored = SessionMessage(adding: message, to: sessionId, at: now)
             let parts = stored.parts.map(JSONWriter.parts)
             let toolCalls = stored.toolCalls.map(JSONWriter.toolCalls)
             try limits.checkMessage(

@@ -37,11 +37,7 @@ extension SessionRepository {
                     inherited = try StoredRows.messageIds(of: sessionId, upTo: position, connection)
                 }
                 try StoredRows.discardTail(of: original.id, connection)
-                let title = original.title.flatMap { $0.isEmpty ? nil : "\($0) (fork)" } ?? "Forked Session"
-                let fork = Session(
-                    id: forkId, workspaceId: workspaceId, title: title, parentId: original.parentId ?? original.id,
-                    createdAt: now, updatedAt: now, messageIds: inherited, model: original.model, agent: original.agent,
-                    forkedFrom: ForkPoint(sessionId: original.id, messageId: inherited.last))
+                let fork = Session.fork(of: original, id: forkId, at: now, showing: inherited)
                 try Self.insert(fork, connection)
                 try connection.execute(
                     """

@@ -21,15 +21,7 @@ extension SessionRepository {
                 guard var session = try StoredRows.session(sessionId, workspaceId: workspaceId, connection) else {
                     throw SessionStoreError.sessionNotFound(workspaceId: workspaceId, sessionId: sessionId)
                 }
-                let keptCount: Int
-                if let messageId {
-                    guard let index = session.messageIds.firstIndex(of: messageId) else {
-                        throw SessionStoreError.messageNotInSession(sessionId: sessionId, messageId: messageId)
-                    }
-                    keptCount = index + 1
-                } else {
-                    keptCount = max(session.messageIds.count - 1, 0)
-                }
+                let keptCount = try session.keptCount(revertingTo: messageId)
                 let removed = session.messageIds.count - keptCount
                 if removed > 0 {
                     // Make room at the front of the tail in two steps, through positions far above any real one, so

@@ -39,10 +39,7 @@ extension SessionRepository {
                 try limits.checkIdentifier(id, "message id")
             }
             let now = configuration.now()
-            let stored = SessionMessage(
-                id: message.id ?? ULID.make(now: now), sessionId: sessionId, role: message.role, content: message.content,
-                parts: message.parts, createdAt: now, updatedAt: now, toolCalls: message.toolCalls,
-                toolCallId: message.toolCallId, status: message.status, usage: message.usage)
+            let stored = SessionMessage(adding: message, to: sessionId, at: now)
             let arguments = try StoredRows.insertArguments(stored, workspaceId: workspaceId, limits: limits)
             return try await write { connection in
                 if message.id != nil, let existing = try Self.existingMessage(stored.id, connection) {

@@ -2,9 +2,10 @@ import Foundation
 
 /// The manager API as every backend implements it: ``SessionRepository`` on a SQLite file, and
 /// `PostgresRepository` (the `SessionStorePostgres` library) on a PostgreSQL database. Code written against it
-/// runs on either; the calls mean the same, throw the same ``SessionStoreError``s and return the same values.
-///
-/// It grows as the PostgreSQL backend implements more of ``SessionRepository``'s methods.
+/// runs on either; the calls mean the same, throw the same ``SessionStoreError``s and return the same values
+/// (the conformance suite, `Tests/ConformanceTests`, runs each test on both). Each method's full contract is on
+/// ``SessionRepository``'s method of the same name. Maintenance (check, statistics, backup, legacy import and
+/// export) is the SQLite file's alone.
 public protocol SessionStoring: Sendable {
     /// The workspace's live sessions, most recently updated first (ties: the later id first).
     func listSessions(workspaceId: String) async throws -> [Session]

@@ -91,7 +91,7 @@ let package = Package(
             name: "PostgresTestSupport",
             dependencies: [.product(name: "PostgresNIO", package: "postgres-nio")],
             path: "Tests/PostgresTestSupport"),
-        .executableTarget(name: "StoreAppender", dependencies: ["SessionStore"], path: "Tests/StoreAppender"),
+        .executableTarget(name: "StoreAppender", dependencies: ["SessionStore", "SessionStorePostgres"], path: "Tests/StoreAppender"),
         .executableTarget(name: "StoreStreamer", dependencies: ["SessionStore", "TestSupport"], path: "Tests/StoreStreamer"),
         .target(name: "FaultVFS", dependencies: ["CSQLite"], path: "Tests/FaultVFS"),
         .executableTarget(name: "FaultInjector", dependencies: ["SessionStore", "FaultVFS"], path: "Tests/FaultInjector"),

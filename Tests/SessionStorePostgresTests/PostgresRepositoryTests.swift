@@ -4,6 +4,7 @@ import PostgresTestSupport
 import SessionStore
 import SessionStorePostgres
 import Testing
+import TestSupport
 
 /// What only the PostgreSQL backend has to prove: gapless positions and change numbers in its own tables under
 /// concurrent appends, and its URL and connection errors (the rest is in the conformance suite).
@@ -49,6 +50,33 @@ import Testing
             #expect(sequences == Array(1...201))
         }
         await setup.close()
+    }
+
+    @Test func fourProcessesAppendingToTheSameSessionsLoseNothingAndSurfaceNoError() async throws {
+        let url = try await PostgresTestServer.freshDatabase()
+        let store = try await PostgresRepository(url: url)
+        let first = try await store.createSession(workspaceId: "ws-1")
+        let second = try await store.createSession(workspaceId: "ws-1")
+        let appender = Paths.products.appendingPathComponent("StoreAppender")
+        let runs = try await withThrowingTaskGroup(of: ProcessResult.self) { group in
+            for (label, session) in [("a", first), ("b", second), ("c", first), ("d", second)] {
+                group.addTask { try await runProcess(appender, [url, "ws-1", session.id, "100", label]) }
+            }
+            return try await group.reduce(into: [ProcessResult]()) { $0.append($1) }
+        }
+        for run in runs {
+            #expect(run.status == 0 && run.standardError.isEmpty, "\(run.standardError)")
+        }
+        for (session, labels) in [(first, ["a", "c"]), (second, ["b", "d"])] {
+            let contents = try await store.getSessionMessages(workspaceId: "ws-1", sessionId: session.id).compactMap(\.content)
+            #expect(contents.count == 200)
+            for label in labels {
+                // Each process's messages in the order it appended them.
+                #expect(contents.filter { $0.hasPrefix("\(label) ") } == (0..<100).map { "\(label) \($0)" })
+            }
+        }
+        #expect(try await store.latestChangeSequence(workspaceId: "ws-1") == 402)
+        await store.close()
     }
 
     @Test func textWithANULCharacterIsRefusedAndNothingIsWritten() async throws {

@@ -19,8 +19,14 @@ enum PostgresFailure {
         guard let error = error as? PSQLError else { return error }
         switch error.code {
         case .server:
-            return PostgresStoreError.server(
-                sqlState: error.serverInfo?[.sqlState] ?? "?????", message: error.serverInfo?[.message] ?? "\(error)")
+            let sqlState = error.serverInfo?[.sqlState] ?? "?????"
+            let message = error.serverInfo?[.message] ?? "\(error)"
+            // Connection exceptions (class 08) and a server shutting down or starting (57P01-57P03) end the
+            // connection: the pool opens another for the next call.
+            if sqlState.hasPrefix("08") || ["57P01", "57P02", "57P03"].contains(sqlState) {
+                return PostgresStoreError.connectionLost(reason: message)
+            }
+            return PostgresStoreError.server(sqlState: sqlState, message: message)
         case .queryCancelled:
             return CancellationError()
         default:

@@ -4,7 +4,7 @@ import Testing
 /// The change feed, on every backend: numbered without gaps, resumable, and fed by other processes too.
 @Suite struct ChangeFeedConformanceTests {
     /// The first `count` changes `stream` yields, or fewer if it ends or `timeout` passes.
-    static func first(_ count: Int, of stream: AsyncThrowingStream<Change, any Error>, timeout: Duration = .seconds(20)) async throws -> [Change] {
+    static func first(_ count: Int, of stream: AsyncThrowingStream<Change, any Error>, timeout: Duration = .seconds(120)) async throws -> [Change] {
         try await withThrowingTaskGroup(of: [Change].self) { group in
             group.addTask {
                 var changes: [Change] = []

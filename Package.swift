@@ -100,7 +100,7 @@ let package = Package(
             name: "SessionStoreTests",
             dependencies: ["SessionStore", "SessionStoreSQLite", "TestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
-            name: "SessionStoreToolTests", dependencies: ["SessionStore", "SessionStoreSQLite", "TestSupport", "PostgresTestSupport"]),
+            name: "SessionStoreToolTests", dependencies: ["SessionStore", "SessionStoreSQLite", "SessionStorePostgres", "TestSupport", "PostgresTestSupport"]),
         .testTarget(
             name: "SessionStorePostgresTests",
             dependencies: [

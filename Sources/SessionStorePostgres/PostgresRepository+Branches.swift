@@ -16,7 +16,7 @@ extension PostgresRepository {
             }
             let now = configuration.now()
             let forkId = ULID.make(now: now)
-            return try await transaction { connection in
+            return try await transaction { [self] connection in
                 guard let original = try await lockedSession(sessionId, workspaceId: workspaceId, connection) else {
                     throw SessionStoreError.sessionNotFound(workspaceId: workspaceId, sessionId: sessionId)
                 }
@@ -62,7 +62,7 @@ extension PostgresRepository {
                 try limits.checkIdentifier(messageId, "messageId")
             }
             let now = configuration.now()
-            return try await transaction { connection in
+            return try await transaction { [self] connection in
                 guard var session = try await lockedSession(sessionId, workspaceId: workspaceId, connection) else {
                     throw SessionStoreError.sessionNotFound(workspaceId: workspaceId, sessionId: sessionId)
                 }
@@ -113,7 +113,7 @@ extension PostgresRepository {
             try limits.checkIdentifier(workspaceId, "workspaceId")
             try limits.checkIdentifier(sessionId, "sessionId")
             let now = configuration.now()
-            return try await transaction { connection in
+            return try await transaction { [self] connection in
                 guard var session = try await lockedSession(sessionId, workspaceId: workspaceId, connection) else {
                     throw SessionStoreError.sessionNotFound(workspaceId: workspaceId, sessionId: sessionId)
                 }
@@ -144,7 +144,7 @@ extension PostgresRepository {
         try await configuration.logged("getSessionTree", workspaceId: workspaceId, sessionId: sessionId) {
             try limits.checkIdentifier(workspaceId, "workspaceId")
             try limits.checkIdentifier(sessionId, "sessionId")
-            return try await transaction { connection in
+            return try await transaction { [self] connection in
                 // UNION, not UNION ALL: a cycle made by hand ends instead of looping.
                 var root: String?
                 for try await id in try await connection.query(

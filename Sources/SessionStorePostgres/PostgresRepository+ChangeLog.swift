@@ -37,7 +37,7 @@ extension PostgresRepository {
         try await configuration.logged("trimChanges", workspaceId: workspaceId) {
             try limits.checkIdentifier(workspaceId, "workspaceId")
             let now = configuration.now()
-            return try await transaction { connection in
+            return try await transaction { [self] connection in
                 var latest: Int64 = 0
                 for try await found in try await connection.query(
                     "SELECT coalesce(max(sequence), 0)::bigint FROM changes WHERE workspace_id = \(workspaceId)", logger: logger

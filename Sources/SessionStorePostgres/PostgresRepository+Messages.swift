@@ -57,7 +57,7 @@ extension PostgresRepository {
                 byteCount: (stored.content?.utf8.count ?? 0) + (parts?.utf8.count ?? 0) + (toolCalls?.utf8.count ?? 0))
             // Two appends of one new id at once both find no message; the second's insert then breaks the key,
             // and its next attempt finds the first's message.
-            return try await transaction(retryingOn: PostgresFailure.uniqueViolation) { connection in
+            return try await transaction(retryingOn: PostgresFailure.uniqueViolation) { [self] connection in
                 if message.id != nil, let existing = try await existingMessage(stored.id, connection) {
                     guard try await isRetry(of: existing, stored, workspaceId: workspaceId, connection) else {
                         throw SessionStoreError.messageIdConflict(messageId: stored.id)
@@ -120,7 +120,7 @@ extension PostgresRepository {
             try limits.checkIdentifier(workspaceId, "workspaceId")
             try limits.checkIdentifier(messageId, "messageId")
             let now = configuration.now()
-            return try await transaction { connection in
+            return try await transaction { [self] connection in
                 let rows = try await connection.query(
                     """
                     SELECT \(unescaped: Self.messageColumns), m.chunked FROM messages m

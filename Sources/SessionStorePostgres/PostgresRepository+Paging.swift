@@ -23,7 +23,7 @@ extension PostgresRepository {
             case _?: throw SessionStoreError.invalidCursor(page.cursor ?? "")
             }
             // One snapshot for the checks and the page.
-            return try await transaction { connection in
+            return try await transaction { [self] connection in
                 let shown = try await connection.query(
                     "SELECT 1 FROM sessions WHERE id = \(sessionId) AND workspace_id = \(workspaceId) AND trashed_at IS NULL",
                     logger: logger

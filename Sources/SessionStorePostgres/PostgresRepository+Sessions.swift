@@ -54,7 +54,7 @@ extension PostgresRepository {
                 id: ULID.make(now: now), workspaceId: workspaceId, title: title ?? "New Session", parentId: parentId,
                 createdAt: now, updatedAt: now, model: model, agent: agent)
             try StoredRows.checkSession(session, limits: limits)
-            return try await transaction { connection in
+            return try await transaction { [self] connection in
                 if let parentId {
                     let parents = try await connection.query(
                         """
@@ -88,7 +88,7 @@ extension PostgresRepository {
             try limits.checkIdentifier(workspaceId, "workspaceId")
             try limits.checkIdentifier(sessionId, "sessionId")
             let now = configuration.now()
-            return try await transaction { connection in
+            return try await transaction { [self] connection in
                 guard var session = try await lockedSession(sessionId, workspaceId: workspaceId, connection) else { return nil }
                 var changes = SessionChanges(of: session)
                 change(&changes)
@@ -130,7 +130,7 @@ extension PostgresRepository {
             try limits.checkIdentifier(workspaceId, "workspaceId")
             try limits.checkIdentifier(sessionId, "sessionId")
             let now = configuration.now()
-            return try await transaction { connection in
+            return try await transaction { [self] connection in
                 let deleted = try await connection.query(
                     "DELETE FROM sessions WHERE id = \(sessionId) AND workspace_id = \(workspaceId) AND trashed_at IS NULL RETURNING 1",
                     logger: logger)

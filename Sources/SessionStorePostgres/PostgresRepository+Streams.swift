@@ -22,7 +22,7 @@ extension PostgresRepository: MessageStreamStore {
     package func writeChunk(_ text: String, workspaceId: String, messageId: String) async throws {
         try await configuration.logged("writeChunk", workspaceId: workspaceId, messageId: messageId) {
             let now = configuration.now()
-            try await transaction { connection in
+            try await transaction { [self] connection in
                 // The message's row lock keeps two writers of one message from taking the same chunk number.
                 var sessionId: String?
                 for try await found in try await connection.query(

@@ -10,7 +10,7 @@ extension PostgresRepository {
             try limits.checkIdentifier(workspaceId, "workspaceId")
             try limits.checkIdentifier(sessionId, "sessionId")
             let now = configuration.now()
-            return try await transaction { connection in
+            return try await transaction { [self] connection in
                 let trashed = try await connection.query(
                     """
                     UPDATE sessions SET trashed_at = \(now)
@@ -29,7 +29,7 @@ extension PostgresRepository {
             try limits.checkIdentifier(workspaceId, "workspaceId")
             try limits.checkIdentifier(sessionId, "sessionId")
             let now = configuration.now()
-            return try await transaction { connection in
+            return try await transaction { [self] connection in
                 let restored = try await connection.query(
                     """
                     UPDATE sessions SET trashed_at = NULL
@@ -68,7 +68,7 @@ extension PostgresRepository {
             try limits.checkIdentifier(workspaceId, "workspaceId")
             let cutoff = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
             let now = configuration.now()
-            return try await transaction { connection in
+            return try await transaction { [self] connection in
                 var deleted: [String] = []
                 for try await id in try await connection.query(
                     """

@@ -12,6 +12,7 @@ public final class PostgresRepository: Sendable {
     let client: PostgresClient
     let configuration: Configuration
     let changeFeed: PostgresChangeFeed
+    let connectionLossWatch = ConnectionLossWatch()
     private let clientTask: Task<Void, Never>
 
     package var limits: Limits { configuration.limits }
@@ -88,14 +89,23 @@ public final class PostgresRepository: Sendable {
 
     /// Runs `body` in a transaction, again when PostgreSQL refused it for a conflict with another transaction (a
     /// serialization failure, a deadlock, or the SQLSTATE `retryingOn` names; each rolls it back whole), up to five
-    /// times; turns the client's errors into ``PostgresStoreError``.
+    /// times; turns the client's errors into ``PostgresStoreError``. A connection lost meanwhile ends it at once
+    /// (``ConnectionLossWatch``).
     func transaction<T: Sendable>(
-        retryingOn sqlState: String? = nil, _ body: (PostgresConnection) async throws -> T
+        retryingOn sqlState: String? = nil, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
         var attempt = 1
         while true {
             do {
-                let result = try await PostgresFailure.mapped { try await client.withTransaction(logger: logger) { try await body($0) } }
+                let result = try await PostgresFailure.mapped {
+                    try await connectionLossWatch.run { [client, logger] watch in
+                        // Watched from the lease on: a connection can close before its `BEGIN` is written.
+                        try await client.withConnection { connection in
+                            watch(connection)
+                            return try await connection.withTransaction(logger: logger) { try await body($0) }
+                        }
+                    }
+                }
                 // The followers of this process need not wait for PostgreSQL's notification.
                 changeFeed.notify()
                 return result

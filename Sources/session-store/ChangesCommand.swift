@@ -25,7 +25,7 @@ struct ChangesCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await Terminal.run(json: json) {
-            try await Terminal.withReadOnlyRepository(database.path) { repository in
+            try await Terminal.withReadingStore(database.path) { repository in
                 let latest = try await repository.latestChangeSequence(workspaceId: workspace)
                 guard follow || latest > after else { return }
                 for try await change in repository.changes(workspaceId: workspace, after: after) {

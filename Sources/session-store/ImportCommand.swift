@@ -96,6 +96,10 @@ struct ImportCommand: AsyncParsableCommand {
     /// A dry run never creates or migrates the database: it works on the existing file when its schema is
     /// current, and on an empty store in memory when there is no file yet.
     private func openRepository() async throws -> SessionRepository {
+        guard !Terminal.isPostgresURL(database.path) else {
+            throw ToolError(
+                "import writes a SQLite file; import into one, then `session-store copy` it to PostgreSQL", code: "sqliteOnly")
+        }
         guard dryRun else { return try await SessionRepository(path: database.path) }
         guard FileManager.default.fileExists(atPath: database.path) else { return try await SessionRepository.inMemory() }
         try Terminal.requireDatabase(database.path)

@@ -25,7 +25,7 @@ struct SearchCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await Terminal.run(json: json) {
-            try await Terminal.withReadOnlyRepository(database.path) { repository in
+            try await Terminal.withReadingStore(database.path) { repository in
                 let query = words.joined(separator: " ")
                 if sessions {
                     let page = try await repository.searchSessions(workspaceId: workspace, query: query, page: .first(limit))

@@ -32,7 +32,7 @@ struct SessionStoreCommand: AsyncParsableCommand {
 
 /// The `--db FILE` option every verb takes.
 struct DatabaseOption: ParsableArguments {
-    @Option(name: .customLong("db"), help: "The SessionStore database file (serve and migrate also take a postgres:// URL).")
+    @Option(name: .customLong("db"), help: "The SessionStore database file (serve, migrate, changes and search also take a postgres:// URL).")
     var path: String
 }
 

@@ -92,6 +92,11 @@ enum Terminal {
     /// Fails unless a database file is at `path`: the verbs that only read must not create one, and a folder
     /// is not a database.
     static func requireDatabase(_ path: String) throws {
+        guard !isPostgresURL(path) else {
+            throw ToolError(
+                "this verb works on a SQLite file, not on PostgreSQL (`session-store copy` makes a file of a PostgreSQL store)",
+                code: "sqliteOnly")
+        }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw ToolError("no database at \(path)", code: "noDatabase")
@@ -137,9 +142,24 @@ enum Terminal {
         }
         var configuration = Configuration(migration: .refuse)
         configuring(&configuration)
+        return try await withPostgresStore(database, configuration, body)
+    }
+
+    /// Runs `body` with a store on the existing database `--db` names, a SQLite file (opened read-only) or a
+    /// PostgreSQL URL, which must not need migrating, and closes it whatever happens: for the verbs that only read.
+    static func withReadingStore<T>(_ database: String, _ body: (any SessionStoring) async throws -> T) async throws -> T {
+        guard isPostgresURL(database) else {
+            return try await withReadOnlyRepository(database) { try await body($0) }
+        }
+        return try await withPostgresStore(database, Configuration(migration: .refuse), body)
+    }
+
+    private static func withPostgresStore<T>(
+        _ url: String, _ configuration: Configuration, _ body: (any SessionStoring) async throws -> T
+    ) async throws -> T {
         let store: PostgresRepository
         do {
-            store = try await PostgresRepository(url: database, configuration: configuration)
+            store = try await PostgresRepository(url: url, configuration: configuration)
         } catch SessionStoreError.migrationRequired(let pending) {
             throw ToolError(
                 "the database needs `session-store migrate` first (pending: \(pending.joined(separator: ", ")))", code: "migrationRequired")

@@ -1,5 +1,7 @@
 import Foundation
+import PostgresTestSupport
 import SessionStore
+import SessionStorePostgres
 import Testing
 import TestSupport
 
@@ -40,23 +42,28 @@ import TestSupport
         }
     }
 
-    func follower(after sequence: Int64) throws -> LineReader {
+    func follower(of database: String, after sequence: Int64) throws -> LineReader {
         try LineReader(
-            Tool.executable, ["changes", "--workspace", "w", "--after", "\(sequence)", "--follow", "--json", "--db", path],
+            Tool.executable, ["changes", "--workspace", "w", "--after", "\(sequence)", "--follow", "--json", "--db", database],
             output: directory.file("follower-\(sequence).txt"))
     }
 
-    @Test func aFollowerInAnotherProcessSeesEveryChangeOfFourWritingProcessesOnceAndInOrder() async throws {
-        let repository = try await SessionRepository(path: path)
-        let sessions = [try await repository.createSession(workspaceId: "w"), try await repository.createSession(workspaceId: "w")]
-        await repository.close()
+    /// The databases a follower is tried on: this test's file, and a PostgreSQL database when the run has a server.
+    static var backends: [String] { PostgresTestServer.isAvailable ? ["sqlite", "postgres"] : ["sqlite"] }
 
-        let first = try follower(after: 2)
+    @Test(arguments: backends)
+    func aFollowerInAnotherProcessSeesEveryChangeOfFourWritingProcessesOnceAndInOrder(backend: String) async throws {
+        let database = backend == "postgres" ? try await PostgresTestServer.freshDatabase() : path
+        let repository: any SessionStoring =
+            backend == "postgres" ? try await PostgresRepository(url: database) : try await SessionRepository(path: database)
+        let sessions = [try await repository.createSession(workspaceId: "w"), try await repository.createSession(workspaceId: "w")]
+
+        let first = try follower(of: database, after: 2)
         let appender = Paths.products.appendingPathComponent("StoreAppender")
         let writers = Task {
             try await withThrowingTaskGroup(of: ProcessResult.self) { group in
                 for (index, label) in ["a", "b", "c", "d"].enumerated() {
-                    group.addTask { try await runProcess(appender, [path, "w", sessions[index % 2].id, "250", label]) }
+                    group.addTask { try await runProcess(appender, [database, "w", sessions[index % 2].id, "250", label]) }
                 }
                 return try await group.reduce(into: [ProcessResult]()) { $0.append($1) }
             }
@@ -66,7 +73,7 @@ import TestSupport
         first.stop()
         let seenFirst = try early.map { try JSONDecoder().decode(Change.self, from: Data($0.utf8)) }
         let resumeAfter = try #require(seenFirst.last?.sequence)
-        let second = try follower(after: resumeAfter)
+        let second = try follower(of: database, after: resumeAfter)
         for run in try await writers.value {
             #expect(run.status == 0, "\(run.standardError)")
         }
@@ -76,14 +83,13 @@ import TestSupport
 
         #expect(changes.map(\.sequence) == Array(3...1002))
         #expect(changes.allSatisfy { $0.kind == .messageAdded && $0.workspaceId == "w" })
-        let reader = try await SessionRepository(path: path)
         var stored: [String] = []
         for session in sessions {
-            stored += try await reader.getSessionMessages(workspaceId: "w", sessionId: session.id).map(\.id)
+            stored += try await repository.getSessionMessages(workspaceId: "w", sessionId: session.id).map(\.id)
         }
         #expect(Set(changes.compactMap(\.messageId)) == Set(stored))
         #expect(stored.count == 1000)
-        await reader.close()
+        await repository.close()
     }
 
     @Test func changesWithoutFollowPrintsWhatIsThereAndEnds() async throws {

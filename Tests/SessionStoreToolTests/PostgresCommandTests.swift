@@ -1,5 +1,7 @@
 import Foundation
 import PostgresTestSupport
+import SessionStore
+import SessionStorePostgres
 import Testing
 import TestSupport
 
@@ -48,6 +50,40 @@ import TestSupport
         #expect(try await runProcess(Tool.executable, ["check", "--db", back]).status == 0)
         let again = try await runProcess(Tool.executable, ["copy", "--from", source, "--to", url])
         #expect(again.status != 0 && again.standardError.contains("the destination is not empty (10 rows in sessions)"), "\(again.standardError)")
+    }
+
+    @Test func changesAndSearchReadPostgreSQLAndTheFileOnlyVerbsSaySo() async throws {
+        let url = try await PostgresTestServer.freshDatabase()
+        let store = try await PostgresRepository(url: url)
+        let session = try await store.createSession(workspaceId: "w")
+        let message = try await store.addMessage(
+            workspaceId: "w", sessionId: session.id, message: NewMessage(role: .user, content: "the parser rewrite"))
+
+        let changes = try await Tool.succeed("changes", "--workspace", "w", "--db", url)
+        #expect(changes.standardOutput.split(separator: "\n").map { $0.split(separator: " ").prefix(4).joined(separator: " ") } == [
+            "1 sessionCreated \(session.id) -", "2 messageAdded \(session.id) \(message.id)",
+        ])
+        let search = try await Tool.succeed("search", "parser", "--workspace", "w", "--json", "--db", url)
+        let hits = try #require(try JSONSerialization.jsonObject(with: Data(search.standardOutput.utf8)) as? [String: [[String: Any]]])
+        #expect(hits["hits"]?.map { $0["messageId"] as? String } == [message.id])
+
+        let directory = try TemporaryDirectory()
+        for verb in [["check"], ["stats"], ["list"], ["trash", "list"], ["export", directory.file("out")], ["backup", directory.file("b")]] {
+            let refused = try await runProcess(Tool.executable, verb + ["--db", url])
+            #expect(refused.status != 0, "\(verb)")
+            #expect(
+                refused.standardError
+                    == "session-store: this verb works on a SQLite file, not on PostgreSQL (`session-store copy` makes a file of a PostgreSQL store)\n",
+                "\(verb): \(refused.standardError)")
+        }
+        let imported = try await runProcess(Tool.executable, ["import", Paths.fixtures.appendingPathComponent("legacy-sample").path, "--db", url])
+        #expect(imported.status != 0)
+        #expect(imported.standardError.contains("import writes a SQLite file"), "\(imported.standardError)")
+        // Nothing was written anywhere: no file named after the URL, the database as it was.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
+        #expect(try await store.latestChangeSequence(workspaceId: "w") == 2)
+        #expect(try await store.listSessions(workspaceId: "w").map(\.id) == [session.id])
+        await store.close()
     }
 
     @Test func aServerThatDoesNotAnswerIsOneLine() async throws {

@@ -1,0 +1,88 @@
+import Foundation
+import PostgresTestSupport
+import SessionStore
+import SessionStorePostgres
+import Testing
+import TestSupport
+
+/// The PostgreSQL server restarted under a running store: a cluster of the test's own, since the shared one
+/// serves the other tests meanwhile. `.ci/postgres` makes it (installing Debian's PostgreSQL when missing).
+// A call left waiting on a closed connection would hang the run: the limit turns that into a failure.
+@Suite(.enabled(if: PostgresTestServer.isAvailable), .timeLimit(.minutes(3))) struct PostgresRestartTests {
+    static let script = Paths.repositoryRoot.appendingPathComponent(".ci/postgres").path
+
+    @Test func callsInFlightFailTypedLaterCallsSucceedAndNothingAcknowledgedIsLost() async throws {
+        let folder = try TemporaryDirectory()
+        // The postgres user must reach the cluster's folder.
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder.path)
+        let cluster = folder.file("cluster")
+        let started = try await Self.cluster("start", cluster)
+        defer { _ = try? ChildProcess(URL(fileURLWithPath: "/bin/bash"), [Self.script, "stop", cluster], standardOutput: .discard, standardError: .discard).wait() }
+        let url = started.trimmingCharacters(in: .whitespacesAndNewlines) + "&connect_timeout=10"
+
+        let store = try await PostgresRepository(url: url)
+        let session = try await store.createSession(workspaceId: "ws-1")
+        // Appends every 10 ms for 1.5 s; the restart comes 200 ms in and takes the server away for a while.
+        let (appends, restart) = try await withThrowingTaskGroup(of: Outcome.self) { group in
+            for index in 0..<150 {
+                group.addTask {
+                    try await Task.sleep(for: .milliseconds(10 * index))
+                    let message = NewMessage(role: .user, content: "\(index)")
+                    return .append(await Self.outcome { try await store.addMessage(workspaceId: "ws-1", sessionId: session.id, message: message).id })
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: .milliseconds(200))
+                return .restart(await Self.outcome { try await Self.cluster("restart", cluster) })
+            }
+            var appends: [Result<String, any Error>] = []
+            var restart: Result<String, any Error>?
+            for try await outcome in group {
+                switch outcome {
+                case .append(let result): appends.append(result)
+                case .restart(let result): restart = result
+                }
+            }
+            return (appends, restart)
+        }
+        _ = try #require(restart).get()
+
+        var acknowledged: [String] = []
+        var failed = 0
+        for append in appends {
+            switch append {
+            case .success(let id):
+                acknowledged.append(id)
+            case .failure(PostgresStoreError.connectionLost):
+                failed += 1
+            case .failure(let error):
+                Issue.record("an append cut short by the restart failed with \(error), not connectionLost")
+            }
+        }
+        #expect(acknowledged.count + failed == 150)
+        #expect(failed < 150, "the store never worked around the restart")
+        // After the restart the store works again, and shows every append it acknowledged.
+        let after = try await store.addMessage(workspaceId: "ws-1", sessionId: session.id, message: NewMessage(role: .user, content: "after"))
+        let shown = try #require(try await store.getSession(workspaceId: "ws-1", sessionId: session.id)).messageIds
+        #expect(Set(acknowledged).isSubset(of: Set(shown)))
+        #expect(shown.last == after.id)
+        #expect(shown.count == Set(shown).count)
+        await store.close()
+    }
+
+    private enum Outcome: Sendable {
+        case append(Result<String, any Error>)
+        case restart(Result<String, any Error>)
+    }
+
+    private static func outcome(_ body: () async throws -> String) async -> Result<String, any Error> {
+        do { return .success(try await body()) } catch { return .failure(error) }
+    }
+
+    /// Runs `.ci/postgres COMMAND DIRECTORY`: its standard output, or an error with its standard error.
+    private static func cluster(_ command: String, _ directory: String) async throws -> String {
+        let run = try await runProcess(URL(fileURLWithPath: "/bin/bash"), [script, command, directory])
+        guard run.status == 0 else { throw PostgresStoreError.connectionLost(reason: "`.ci/postgres \(command)` failed: \(run.standardError)") }
+        return run.standardOutput
+    }
+}

@@ -111,7 +111,7 @@ extension PostgresRepository {
             let query = try SearchQuery(text)
             try page.checkLimit()
             let tsquery = Self.tsquery(query)
-            return try await transaction { [self] connection in
+            return try await transaction { connection in
                 var total: Int64 = 0
                 // Search UIs seldom ask for the last page: it counts the hits by reading them, so that each kind of
                 // search has one query.

@@ -56,6 +56,24 @@ import TestSupport
         await sqlite.close()
     }
 
+    @Test func aBatchOverPostgreSQLsParameterLimitIsCopiedWhole() async throws {
+        let directory = try TemporaryDirectory()
+        let source = directory.file("source.sqlite")
+        let store = try await SessionRepository(path: source)
+        let session = try await store.createSession(workspaceId: "ws-1")
+        try await store.withWriterExecutor {
+            for index in 0..<4_000 {
+                _ = try await store.addMessage(workspaceId: "ws-1", sessionId: session.id, message: NewMessage(role: .user, content: "\(index)"))
+            }
+        }
+        await store.close()
+        // 4,000 messages in one batch bind more values than a statement takes (65,535).
+        let url = try await PostgresTestServer.freshDatabase()
+        let copied = try await StoreCopy.copy(from: source, to: url, batchSize: 10_000)
+        #expect(copied["messages"] == 4_000 && copied["session_messages"] == 4_000)
+        #expect(try await StoreCopy.compare(source, url).allSatisfy(\.matches))
+    }
+
     @Test func anInterruptedCopyLeavesTheDestinationEmptyAndRunsAgain() async throws {
         let directory = try TemporaryDirectory()
         let source = directory.file("source.sqlite")

@@ -33,6 +33,14 @@ struct PostgresCopyEndpoint: CopyEndpoint {
 
     func insert(_ rows: [[SQLiteValue]], into table: CopyTable) async throws {
         guard !rows.isEmpty else { return }
+        // A statement takes at most 65,535 parameters: a batch too big for one goes in several.
+        let rowsPerStatement = Int(UInt16.max) / table.columns.count
+        guard rows.count <= rowsPerStatement else {
+            for start in stride(from: 0, to: rows.count, by: rowsPerStatement) {
+                try await insert(Array(rows[start..<min(start + rowsPerStatement, rows.count)]), into: table)
+            }
+            return
+        }
         var binds = PostgresBindings(capacity: rows.count * table.columns.count)
         var tuples: [String] = []
         for row in rows {

@@ -1,9 +1,10 @@
 import Foundation
 import RawC
 import SessionStore
+import SessionStorePostgres
 
 /// Several processes appending to the same two sessions of one file: SessionStore's processes against raw C's,
-/// which wait for the lock with SQLite's default busy handler.
+/// which wait for the lock with SQLite's default busy handler. The children also append through PostgreSQL.
 extension Scenarios {
     func processes() async throws -> [ResultRow] {
         let count = size(1_000)
@@ -84,7 +85,8 @@ enum AppendingProcesses {
             }
             close = { rawc_close(store) }
         } else {
-            let repository = try await SessionRepository(path: path)
+            let repository: any SessionStoring =
+                path.hasPrefix("postgres://") ? try await PostgresRepository(url: path) : try await SessionRepository(path: path)
             append = { index in
                 _ = try await repository.addMessage(
                     workspaceId: Workload.workspace, sessionId: index % 2 == 0 ? "a" : "b", message: NewMessage(role: .user, content: "tick"))

@@ -10,7 +10,7 @@ struct SessionStoreBench: AsyncParsableCommand {
 
     /// The scenarios, by the name `--only` knows them.
     enum Group: String, CaseIterable {
-        case call, add, stream, read, list, fork, branch, scale, feed, processes, concurrent, load, `import`, memory
+        case call, add, stream, read, list, fork, branch, scale, feed, processes, concurrent, load, `import`, memory, postgres
     }
 
     @Option(help: "Multiplies every size: 1 is the full run, 0.1 a quick one.")
@@ -29,6 +29,17 @@ struct SessionStoreBench: AsyncParsableCommand {
         })
     var only: [Group]?
 
+    @Option(
+        help: """
+            The PostgreSQL server of the group postgres (postgres://user@host:port/database; it creates and drops \
+            databases of its own there), else SESSION_STORE_POSTGRES_URL's. Without either a full run leaves the group out.
+            """)
+    var postgres: String?
+
+    private var postgresServer: String? {
+        postgres ?? ProcessInfo.processInfo.environment["SESSION_STORE_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
     // Peak memory is measured in child processes of this executable, which these options start.
     @Option(help: .hidden) var rssImport: Int?
     @Option(help: .hidden) var rssServe: Int?
@@ -45,6 +56,9 @@ struct SessionStoreBench: AsyncParsableCommand {
     func validate() throws {
         guard scale > 0 else { throw ValidationError("--scale must be above 0") }
         guard runs >= 1 else { throw ValidationError("--runs must be at least 1") }
+        if only?.contains(.postgres) == true && postgresServer == nil {
+            throw ValidationError("the group postgres needs a server: --postgres URL, or SESSION_STORE_POSTGRES_URL")
+        }
     }
 
     func run() async throws {
@@ -70,6 +84,10 @@ struct SessionStoreBench: AsyncParsableCommand {
 
     private func measure(scratch: Scratch) async throws {
         var tables: [[ResultRow]] = []
+        var postgresTables: [[PostgresRow]] = []
+        if wanted(.postgres) && postgresServer == nil {
+            FileHandle.standardError.write(Data("leaving out the group postgres: no --postgres URL or SESSION_STORE_POSTGRES_URL\n".utf8))
+        }
         for run in 1...runs {
             let scenarios = Scenarios(scratch: scratch, scale: scale, run: run - 1)
             FileHandle.standardError.write(Data("measuring (scale \(scale), run \(run) of \(runs))…\n".utf8))
@@ -94,11 +112,18 @@ struct SessionStoreBench: AsyncParsableCommand {
             if wanted(.load) { rows += try await scenarios.mixedLoad() }
             if wanted(.import) { rows.append(try await scenarios.importLegacy()) }
             tables.append(rows)
+            if wanted(.postgres), let postgresServer { postgresTables.append(try await scenarios.postgres(serverURL: postgresServer)) }
         }
 
         let rows = Harness.median(of: tables)
-        Harness.printTable(rows)
-        Harness.printTails(rows)
+        if !rows.isEmpty {
+            Harness.printTable(rows)
+            Harness.printTails(rows)
+        }
+        if !postgresTables.isEmpty {
+            print()
+            PostgresRow.printTable(PostgresRow.median(of: postgresTables))
+        }
         if wanted(.memory) {
             let scenarios = Scenarios(scratch: scratch, scale: scale, run: 0)
             print()

@@ -16,9 +16,9 @@ extension PostgresRepository {
     public func latestChangeSequence(workspaceId: String) async throws -> Int64 {
         try await configuration.logged("latestChangeSequence", workspaceId: workspaceId) {
             try limits.checkIdentifier(workspaceId, "workspaceId")
-            return try await PostgresFailure.mapped {
+            return try await read { [self] connection in
                 var latest: Int64 = 0
-                for try await found in try await client.query(
+                for try await found in try await connection.query(
                     "SELECT coalesce(max(sequence), 0)::bigint FROM changes WHERE workspace_id = \(workspaceId)", logger: logger
                 ).decode(Int64.self) { latest = found }
                 return latest
@@ -30,9 +30,9 @@ extension PostgresRepository {
     ///
     /// - Throws: `SessionStoreError.changesTrimmed` when the change after `sequence` was trimmed.
     func changes(workspaceId: String, after sequence: Int64, limit: Int64) async throws -> [Change] {
-        try await PostgresFailure.mapped {
+        try await read { [self] connection in
             var changes: [Change] = []
-            for try await (number, kind, sessionId, messageId, changedAt) in try await client.query(
+            for try await (number, kind, sessionId, messageId, changedAt) in try await connection.query(
                 """
                 SELECT sequence, kind, session_id, message_id, changed_at FROM changes
                 WHERE workspace_id = \(workspaceId) AND sequence > \(sequence) ORDER BY sequence LIMIT \(limit)

@@ -18,9 +18,9 @@ extension PostgresRepository {
         try await configuration.logged("getSessionMessages", workspaceId: workspaceId, sessionId: sessionId) {
             try limits.checkIdentifier(workspaceId, "workspaceId")
             try limits.checkIdentifier(sessionId, "sessionId")
-            return try await PostgresFailure.mapped {
+            return try await read { [self] connection in
                 try await Self.messages(
-                    client.query(
+                    connection.query(
                         """
                         SELECT \(unescaped: Self.messageColumns)
                         FROM sessions s
@@ -174,8 +174,8 @@ extension PostgresRepository {
         try await configuration.logged("getSessionUsage", workspaceId: workspaceId, sessionId: sessionId) {
             try limits.checkIdentifier(workspaceId, "workspaceId")
             try limits.checkIdentifier(sessionId, "sessionId")
-            return try await PostgresFailure.mapped {
-                let rows = try await client.query(
+            return try await read { [self] connection in
+                let rows = try await connection.query(
                     """
                     SELECT coalesce(sum(m.input_tokens), 0)::bigint, coalesce(sum(m.output_tokens), 0)::bigint,
                            coalesce(sum(m.reasoning_tokens), 0)::bigint, coalesce(sum(m.cache_read_tokens), 0)::bigint,

@@ -85,9 +85,9 @@ extension PostgresRepository {
                 ORDER BY updated_at \(unescaped: order), id \(unescaped: order) LIMIT \(limit)
                 """
             }
-            return try await PostgresFailure.mapped {
+            return try await read { [self] connection in
                 var rows: [SessionSummary] = []
-                for try await (id, title, parentId, forkedFrom, forkedAt, createdAt, updatedAt, count) in try await client.query(
+                for try await (id, title, parentId, forkedFrom, forkedAt, createdAt, updatedAt, count) in try await connection.query(
                     query, logger: logger
                 ).decode((String, String?, String?, String?, String?, Int64, Int64, Int64).self) {
                     rows.append(

@@ -13,9 +13,9 @@ extension PostgresRepository {
     public func listSessions(workspaceId: String) async throws -> [Session] {
         try await configuration.logged("listSessions", workspaceId: workspaceId) {
             try limits.checkIdentifier(workspaceId, "workspaceId")
-            return try await PostgresFailure.mapped {
+            return try await read { [self] connection in
                 try await sessions(
-                    client.query(
+                    connection.query(
                         """
                         SELECT \(unescaped: Self.sessionColumns) FROM sessions s
                         WHERE s.workspace_id = \(workspaceId) AND s.trashed_at IS NULL ORDER BY s.updated_at DESC, s.id DESC
@@ -29,9 +29,9 @@ extension PostgresRepository {
         try await configuration.logged("getSession", workspaceId: workspaceId, sessionId: sessionId) {
             try limits.checkIdentifier(workspaceId, "workspaceId")
             try limits.checkIdentifier(sessionId, "sessionId")
-            return try await PostgresFailure.mapped {
+            return try await read { [self] connection in
                 try await sessions(
-                    client.query(
+                    connection.query(
                         """
                         SELECT \(unescaped: Self.sessionColumns) FROM sessions s
                         WHERE s.id = \(sessionId) AND s.workspace_id = \(workspaceId) AND s.trashed_at IS NULL
@@ -153,9 +153,9 @@ extension PostgresRepository {
     public func getActiveSessionCount(workspaceId: String) async throws -> Int {
         try await configuration.logged("getActiveSessionCount", workspaceId: workspaceId) {
             try limits.checkIdentifier(workspaceId, "workspaceId")
-            return try await PostgresFailure.mapped {
+            return try await read { [self] connection in
                 var count = 0
-                for try await found in try await client.query(
+                for try await found in try await connection.query(
                     "SELECT count(*) FROM sessions WHERE workspace_id = \(workspaceId) AND trashed_at IS NULL", logger: logger
                 ).decode(Int.self) { count = found }
                 return count

@@ -46,9 +46,9 @@ extension PostgresRepository {
     public func listTrash(workspaceId: String) async throws -> [TrashedSession] {
         try await configuration.logged("listTrash", workspaceId: workspaceId) {
             try limits.checkIdentifier(workspaceId, "workspaceId")
-            return try await PostgresFailure.mapped {
+            return try await read { [self] connection in
                 var trash: [TrashedSession] = []
-                for try await row in try await client.query(
+                for try await row in try await connection.query(
                     """
                     SELECT \(unescaped: Self.sessionColumns), s.trashed_at FROM sessions s
                     WHERE s.workspace_id = \(workspaceId) AND s.trashed_at IS NOT NULL ORDER BY s.trashed_at DESC, s.id DESC

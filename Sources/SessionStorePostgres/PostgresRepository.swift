@@ -97,14 +97,8 @@ public final class PostgresRepository: Sendable {
         var attempt = 1
         while true {
             do {
-                let result = try await PostgresFailure.mapped {
-                    try await connectionLossWatch.run { [client, logger] watch in
-                        // Watched from the lease on: a connection can close before its `BEGIN` is written.
-                        try await client.withConnection { connection in
-                            watch(connection)
-                            return try await connection.withTransaction(logger: logger) { try await body($0) }
-                        }
-                    }
+                let result = try await read { [logger] connection in
+                    try await connection.withTransaction(logger: logger) { try await body($0) }
                 }
                 // The followers of this process need not wait for PostgreSQL's notification.
                 changeFeed.notify()
@@ -113,6 +107,20 @@ public final class PostgresRepository: Sendable {
                 where (PostgresFailure.isRetryable(state) || state == sqlState) && attempt < 5
             {
                 attempt += 1
+            }
+        }
+    }
+
+    /// Runs `body` on a connection of the pool, outside a transaction; turns the client's errors into
+    /// ``PostgresStoreError``. A connection lost meanwhile ends it at once (``ConnectionLossWatch``).
+    func read<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        try await PostgresFailure.mapped {
+            try await connectionLossWatch.run { [client] watch in
+                // Watched from the lease on: a connection can close before the first statement is written.
+                try await client.withConnection { connection in
+                    watch(connection)
+                    return try await body(connection)
+                }
             }
         }
     }

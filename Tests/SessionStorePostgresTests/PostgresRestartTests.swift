@@ -22,13 +22,17 @@ import TestSupport
 
         let store = try await PostgresRepository(url: url)
         let session = try await store.createSession(workspaceId: "ws-1")
-        // Appends every 10 ms for 1.5 s; the restart comes 200 ms in and takes the server away for a while.
-        let (appends, restart) = try await withThrowingTaskGroup(of: Outcome.self) { group in
+        // Appends and reads every 10 ms for 1.5 s; the restart comes 200 ms in and takes the server away for a while.
+        let (appends, reads, restart) = try await withThrowingTaskGroup(of: Outcome.self) { group in
             for index in 0..<150 {
                 group.addTask {
                     try await Task.sleep(for: .milliseconds(10 * index))
                     let message = NewMessage(role: .user, content: "\(index)")
                     return .append(await Self.outcome { try await store.addMessage(workspaceId: "ws-1", sessionId: session.id, message: message).id })
+                }
+                group.addTask {
+                    try await Task.sleep(for: .milliseconds(10 * index + 5))
+                    return .read(await Self.outcome { "\(try await store.getSessionMessages(workspaceId: "ws-1", sessionId: session.id).count)" })
                 }
             }
             group.addTask {
@@ -36,14 +40,16 @@ import TestSupport
                 return .restart(await Self.outcome { try await Self.cluster("restart", cluster) })
             }
             var appends: [Result<String, any Error>] = []
+            var reads: [Result<String, any Error>] = []
             var restart: Result<String, any Error>?
             for try await outcome in group {
                 switch outcome {
                 case .append(let result): appends.append(result)
+                case .read(let result): reads.append(result)
                 case .restart(let result): restart = result
                 }
             }
-            return (appends, restart)
+            return (appends, reads, restart)
         }
         _ = try #require(restart).get()
 
@@ -59,6 +65,13 @@ import TestSupport
                 Issue.record("an append cut short by the restart failed with \(error), not connectionLost")
             }
         }
+        for case .failure(let error) in reads {
+            guard case PostgresStoreError.connectionLost = error else {
+                Issue.record("a read cut short by the restart failed with \(error), not connectionLost")
+                continue
+            }
+        }
+        #expect(reads.count == 150)
         #expect(acknowledged.count + failed == 150)
         #expect(failed < 150, "the store never worked around the restart")
         // After the restart the store works again, and shows every append it acknowledged.
@@ -72,6 +85,7 @@ import TestSupport
 
     private enum Outcome: Sendable {
         case append(Result<String, any Error>)
+        case read(Result<String, any Error>)
         case restart(Result<String, any Error>)
     }
 

@@ -96,7 +96,11 @@ import TestSupport
     /// Runs `.ci/postgres COMMAND DIRECTORY`: its standard output, or an error with its standard error.
     private static func cluster(_ command: String, _ directory: String) async throws -> String {
         let run = try await runProcess(URL(fileURLWithPath: "/bin/bash"), [script, command, directory])
-        guard run.status == 0 else { throw PostgresStoreError.connectionLost(reason: "`.ci/postgres \(command)` failed: \(run.standardError)") }
+        guard run.status == 0 else { throw ClusterFailure(message: "`.ci/postgres \(command)` failed: \(run.standardError)") }
         return run.standardOutput
+    }
+
+    private struct ClusterFailure: Error {
+        let message: String
     }
 }

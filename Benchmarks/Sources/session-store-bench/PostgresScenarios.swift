@@ -15,12 +15,12 @@ extension Scenarios {
             Workload.SessionShape(id: "b", messages: 0), Workload.SessionShape(id: "r100", messages: 100),
             Workload.SessionShape(id: "r10k", messages: size(10_000)), Workload.SessionShape(id: "f1k", messages: size(1_000)),
         ] + (0..<summaries).map { Workload.SessionShape(id: "l\($0)", messages: 2) })
-        let databases = try await PostgresDatabases(server: serverURL)
+        let databases = PostgresDatabases(server: serverURL)
         let oursURL = try await databases.create(copying: template)
         let rawURL = try await databases.create(copying: template)
         let stores: [(String, any PostgresBenchmarked)] = [
-            ("sqlite", try await StoringStore(try await SessionRepository(path: try scratch.copy(of: template, as: "pg-sqlite.sqlite")))),
-            ("postgres", try await StoringStore(try await PostgresRepository(url: oursURL))),
+            ("sqlite", StoringStore(store: try await SessionRepository(path: try scratch.copy(of: template, as: "pg-sqlite.sqlite")))),
+            ("postgres", StoringStore(store: try await PostgresRepository(url: oursURL))),
             ("raw", try await RawPostgresStore(url: rawURL)),
         ]
         var rows: [PostgresRow] = []
@@ -138,10 +138,6 @@ protocol PostgresBenchmarked: Sendable {
 /// Either backend through the manager API.
 struct StoringStore: PostgresBenchmarked {
     let store: any SessionStoring
-
-    init(_ store: any SessionStoring) async throws {
-        self.store = store
-    }
 
     func addMessage(session: String) async throws {
         _ = try await store.addMessage(

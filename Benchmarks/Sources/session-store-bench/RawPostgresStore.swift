@@ -182,7 +182,7 @@ final class PostgresDatabases {
     let server: String
     private var created: [String] = []
 
-    init(server: String) async throws {
+    init(server: String) {
         self.server = server
     }
 

@@ -3,25 +3,29 @@ import Dispatch
 /// A database shared by many tasks: one writer connection and a pool of read-only reader connections, each on
 /// its own serial queue.
 ///
-/// Writes are serialised on the writer, each in a `BEGIN IMMEDIATE` transaction. Reads run on the least busy
-/// reader, each inside one snapshot, so they go on while a write transaction is open. An in-memory database
-/// cannot be shared between connections: there, reads run on the writer.
+/// Writes are serialised on the writer, in `BEGIN IMMEDIATE` transactions; writes made while the writer is busy
+/// share the next transaction and its commit (group commit), each in a savepoint of its own. Reads run on the
+/// least busy reader, each inside one snapshot, so they go on while a write transaction is open. An in-memory
+/// database cannot be shared between connections: there, reads run on the writer.
 public final class DatabasePool: Sendable {
     /// Where the database lives.
     public let location: DatabaseLocation
 
     private let writer: SerialConnection
+    private let groupCommit: GroupCommit
     private let readers: [SerialConnection]
     private let readsInFlight: Locked<[Int]>
 
     /// Opens the writer, then `readerCount` readers (none for an in-memory database); `slowStatements`, when
-    /// given, hears of the slow statements of every connection.
+    /// given, hears of the slow statements of every connection. At most `writesPerCommit` writes share a commit
+    /// (1: each commits alone).
     public init(
         location: DatabaseLocation, options: ConnectionOptions = ConnectionOptions(), readerCount: Int = 4,
-        slowStatements: SlowStatementObserver? = nil
+        writesPerCommit: Int = 64, slowStatements: SlowStatementObserver? = nil
     ) throws(SQLiteError) {
         self.location = location
         writer = try SerialConnection(location: location, options: options, label: "SessionStore.writer", slowStatements: slowStatements)
+        groupCommit = GroupCommit(writer: writer, maximumGroupSize: writesPerCommit)
         var readers: [SerialConnection] = []
         if case .file = location {
             var readerOptions = options
@@ -35,23 +39,37 @@ public final class DatabasePool: Sendable {
         readsInFlight = Locked(Array(repeating: 0, count: readers.count))
     }
 
-    /// Opens a pool as ``init(location:options:readerCount:slowStatements:)`` does, on a dispatch thread: opening
-    /// can wait for another process's lock, which must not hold up Swift's cooperative thread pool.
+    /// Opens a pool as ``init(location:options:readerCount:writesPerCommit:slowStatements:)`` does, on a dispatch
+    /// thread: opening can wait for another process's lock, which must not hold up Swift's cooperative thread pool.
     public static func open(
         location: DatabaseLocation, options: ConnectionOptions = ConnectionOptions(), readerCount: Int = 4,
-        slowStatements: SlowStatementObserver? = nil
+        writesPerCommit: Int = 64, slowStatements: SlowStatementObserver? = nil
     ) async throws -> DatabasePool {
         try await DispatchQueue.global().result {
-            Result { try DatabasePool(location: location, options: options, readerCount: readerCount, slowStatements: slowStatements) }
+            Result {
+                try DatabasePool(
+                    location: location, options: options, readerCount: readerCount, writesPerCommit: writesPerCommit,
+                    slowStatements: slowStatements)
+            }
         }.get()
     }
 
-    /// Runs `body` in a `BEGIN IMMEDIATE` transaction on the writer: committed when it returns, rolled back
-    /// when it throws.
+    /// Runs `body` in a write transaction on the writer and returns its result once the transaction has
+    /// committed; when `body` throws, its work is undone and the error thrown.
+    ///
+    /// While the writer is busy, writes made meanwhile share the next transaction, each in a savepoint: `body`
+    /// then sees the work of the writes before it in that transaction, and its own failure undoes only its own
+    /// work. A write made from the writer's executor (``withWriterExecutor(isolation:_:)``) runs at once, alone.
+    ///
+    /// - Throws: what `body` throws; `CancellationError` when the task is cancelled before the write committed;
+    ///   a ``SQLiteError`` when the transaction could not begin or commit.
     public func write<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
-        try await writer.run { connection in
-            try connection.transaction(.immediate) { try body(connection) }
+        guard !writer.isCurrent else {
+            return try await writer.run { connection in
+                try connection.transaction(.immediate) { try body(connection) }
+            }
         }
+        return try await groupCommit.write(body)
     }
 
     /// Runs `body` on the writer outside any transaction, for work that manages its own (migrations, backups).
@@ -121,6 +139,7 @@ public final class DatabasePool: Sendable {
 
     /// Waits for the work already submitted, then closes every connection. Later calls fail with `.misuse`.
     public func close() async {
+        await groupCommit.close()
         for reader in readers {
             await reader.close()
         }

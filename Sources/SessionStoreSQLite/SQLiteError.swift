@@ -85,3 +85,8 @@ extension SQLiteError {
     /// Matches `SQLITE_TOOBIG`: a value over SQLite's length limit.
     public static let tooBig = ResultCode.tooBig
 }
+
+extension SQLiteError {
+    /// What a call fails with once its database is closed.
+    static let databaseClosed = SQLiteError(code: .misuse, message: "the database is closed")
+}

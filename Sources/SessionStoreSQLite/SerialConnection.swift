@@ -42,9 +42,9 @@ package final class SerialConnection: TaskExecutor, Sendable {
     package func run<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
         // Work submitted before close() still runs; work submitted after it is refused here.
         guard !isClosed.withLock({ $0 }) else {
-            throw SQLiteError(code: .misuse, message: "the database is closed")
+            throw SQLiteError.databaseClosed
         }
-        let job = Job()
+        let job = ConnectionJob()
         return try await withTaskCancellationHandler {
             // A task running on this queue already is the queue's current job: nothing else can use the connection.
             if isCurrent {
@@ -52,7 +52,7 @@ package final class SerialConnection: TaskExecutor, Sendable {
             }
             return await queue.result { self.perform(job, body) }
         } onCancel: {
-            job.cancel(interrupting: self.connection)
+            job.cancel(interrupt: self.interrupt)
         }.get()
     }
 
@@ -70,23 +70,26 @@ package final class SerialConnection: TaskExecutor, Sendable {
         }
     }
 
+    /// Runs `work` with the connection on the connection's queue, after the jobs already submitted, without
+    /// waiting for it; after ``close()``, `work` gets nil.
+    package func submit(_ work: @escaping @Sendable (Connection?) -> Void) {
+        queue.async {
+            work(self.connection.isOpen ? self.connection : nil)
+        }
+    }
+
+    /// Makes the connection's running statement fail with `SQLITE_INTERRUPT`; safe from any thread.
+    package func interrupt() {
+        connection.interrupt()
+    }
+
     /// Runs `body` for `job`; called on `queue` only.
-    private func perform<T>(_ job: Job, _ body: (Connection) throws -> T) -> Result<T, any Error> {
+    private func perform<T>(_ job: ConnectionJob, _ body: (Connection) throws -> T) -> Result<T, any Error> {
         // A job that raced past the check in run(_:) finds the connection gone: refuse it too.
         guard connection.isOpen else {
-            return .failure(SQLiteError(code: .misuse, message: "the database is closed"))
+            return .failure(SQLiteError.databaseClosed)
         }
-        guard job.start() else {
-            return .failure(CancellationError())
-        }
-        let result = Result { try body(connection) }
-        let wasCancelled = job.finish()
-        return result.mapError { error in
-            if wasCancelled, let error = error as? SQLiteError, error.resultCode == .interrupt {
-                return CancellationError()
-            }
-            return error
-        }
+        return job.run { try body(connection) }
     }
 
     /// Lets the jobs already submitted finish, then closes the connection. Later jobs fail with `.misuse`.
@@ -96,48 +99,6 @@ package final class SerialConnection: TaskExecutor, Sendable {
         _ = await queue.result {
             self.connection.close()
             return .success(())
-        }
-    }
-}
-
-/// The life of one submitted job, shared by the queue that runs it and the task that may cancel it.
-private final class Job: Sendable {
-    private enum State {
-        case pending, running, cancelledBeforeStart, cancelledWhileRunning, finished
-    }
-
-    private let state = Locked(State.pending)
-
-    /// Whether the job may run (it was not cancelled while queued).
-    func start() -> Bool {
-        state.withLock { state in
-            guard state == .pending else { return false }
-            state = .running
-            return true
-        }
-    }
-
-    /// Marks the job done; returns whether it was cancelled while it ran.
-    func finish() -> Bool {
-        state.withLock { state in
-            defer { state = .finished }
-            return state == .cancelledWhileRunning
-        }
-    }
-
-    /// Cancels the job; a running job's statement is interrupted while the lock keeps it from finishing, so the
-    /// interrupt can never reach a later job.
-    func cancel(interrupting connection: Connection) {
-        state.withLock { state in
-            switch state {
-            case .pending:
-                state = .cancelledBeforeStart
-            case .running:
-                state = .cancelledWhileRunning
-                connection.interrupt()
-            case .cancelledBeforeStart, .cancelledWhileRunning, .finished:
-                break
-            }
         }
     }
 }

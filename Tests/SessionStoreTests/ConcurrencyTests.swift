@@ -1,9 +1,9 @@
 import Foundation
-import SessionStoreSQLite
 import Testing
 import TestSupport
 
 @testable import SessionStore
+@testable import SessionStoreSQLite
 
 @Suite struct ConcurrencyTests {
     let directory: TemporaryDirectory
@@ -124,6 +124,59 @@ import TestSupport
         #expect(try StoreCheck.run(Connection(location: .file(path), options: options)).isEmpty)
     }
 
+    @Test func callsSharingACommitFailAloneAndTheOthersLand() async throws {
+        let repository = try await SessionRepository(path: path)
+        let session = try await repository.createSession(workspaceId: "w")
+        let taken = try await repository.addMessage(
+            workspaceId: "w", sessionId: session.id, message: NewMessage(id: "taken", role: .user, content: "first"))
+        struct Outcomes: Sendable {
+            var added: [String]
+            var unknownSession: (any Error)?
+            var conflict: (any Error)?
+            var sharedATransaction: Bool
+        }
+        // While this task holds the writer's queue, the calls of the detached tasks queue up behind it and go in
+        // one group once it lets go.
+        let calls = try await repository.withWriterExecutor {
+            let calls = Task.detached {
+                async let added = withThrowingTaskGroup(of: String.self) { group in
+                    for index in 0..<6 {
+                        group.addTask {
+                            try await repository.addMessage(
+                                workspaceId: "w", sessionId: session.id, message: NewMessage(role: .user, content: "m\(index)")
+                            ).id
+                        }
+                    }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+                async let unknownSession = failure {
+                    try await repository.addMessage(workspaceId: "w", sessionId: "nope", message: NewMessage(role: .user, content: "x"))
+                }
+                async let conflict = failure {
+                    try await repository.addMessage(
+                        workspaceId: "w", sessionId: session.id, message: NewMessage(id: "taken", role: .user, content: "other"))
+                }
+                async let depth = repository.database.write { $0.savepointDepth }
+                return Outcomes(
+                    added: try await added, unknownSession: await unknownSession, conflict: await conflict,
+                    sharedATransaction: try await depth > 0)
+            }
+            // There is no way to watch the calls arrive: the sleep gives them time to.
+            usleep(300_000)
+            return calls
+        }.value
+
+        #expect(calls.sharedATransaction, "the calls did not share a transaction")
+        #expect(calls.unknownSession as? SessionStoreError == .sessionNotFound(workspaceId: "w", sessionId: "nope"))
+        #expect(calls.conflict as? SessionStoreError == .messageIdConflict(messageId: "taken"))
+        let stored = try await repository.getSessionMessages(workspaceId: "w", sessionId: session.id)
+        #expect(stored.first == taken)
+        #expect(Set(stored.dropFirst().map(\.id)) == Set(calls.added))
+        #expect(Set(stored.dropFirst().compactMap(\.content)) == Set((0..<6).map { "m\($0)" }))
+        #expect(try await repository.check().isEmpty)
+        await repository.close()
+    }
+
     @Test func aWriteThatWaitsLongerThanTheBusyTimeoutGetsATypedBusyError() async throws {
         let repository = try await SessionRepository(path: path, configuration: Configuration(busyTimeout: .milliseconds(100)))
         let session = try await repository.createSession(workspaceId: "w")
@@ -189,5 +242,15 @@ import TestSupport
             }
         }
         await repository.close()
+    }
+}
+
+/// What `call` failed with; nil when it succeeded.
+private func failure<T>(of call: () async throws -> T) async -> (any Error)? {
+    do {
+        _ = try await call()
+        return nil
+    } catch {
+        return error
     }
 }

@@ -18,6 +18,7 @@ public final class Connection {
     private var busyWait: Unmanaged<BusyWait>?
     private var checkpointHook: Unmanaged<CheckpointHook>?
     private var statementProfiler: Unmanaged<StatementProfiler>?
+    private let interruption = Interruption()
     var savepointDepth = 0
 
     /// Opens (and for a missing read-write file, creates) a database.
@@ -79,6 +80,7 @@ public final class Connection {
         if let busyWait {
             BusyWait.remove(busyWait, from: handle)
         }
+        interruption.remove(from: handle)
         statements.removeAll()
         // close_v2 never fails: statements still held elsewhere keep the handle alive until they go.
         sqlite3_close_v2(handle)
@@ -87,6 +89,7 @@ public final class Connection {
     private func setUp() throws(SQLiteError) {
         let busyWait = BusyWait.install(timeout: options.busyTimeout, on: handle)
         self.busyWait = busyWait
+        interruption.install(on: handle)
         for (option, value) in [
             (SQLITE_DBCONFIG_DEFENSIVE, 1), (SQLITE_DBCONFIG_DQS_DDL, 0), (SQLITE_DBCONFIG_DQS_DML, 0),
         ] {
@@ -194,10 +197,16 @@ public final class Connection {
         statementProfiler = StatementProfiler.install(observer, on: handle)
     }
 
-    /// Makes the running statement fail with `SQLITE_INTERRUPT`. Safe to call from any thread while the
-    /// connection is open.
+    /// Makes the running statement fail with `SQLITE_INTERRUPT`, and every statement after it until
+    /// ``endInterrupt()``, so that an interrupt that comes between two statements still stops the next. Safe to
+    /// call from any thread while the connection is open.
     public func interrupt() {
-        sqlite3_interrupt(handle)
+        interruption.raise(on: handle)
+    }
+
+    /// Lets statements run again after ``interrupt()``.
+    public func endInterrupt() {
+        interruption.lift()
     }
 }
 

@@ -6,17 +6,20 @@ final class ConnectionJob: Sendable {
 
     private let state = Locked(State.pending)
 
-    /// Runs `body` unless the job was cancelled while it waited; then, or when cancelling it interrupted `body`,
-    /// the result is `CancellationError`.
+    /// Runs `body` with `connection` unless the job was cancelled while it waited; then, or when cancelling it
+    /// interrupted `body`, the result is `CancellationError`.
     ///
-    /// An interruptible job's statement is interrupted when it is cancelled while it runs; another one runs on
-    /// and can ask ``isCancelled`` when to give up.
-    func run<T>(interruptible: Bool = true, _ body: () throws -> T) -> Result<T, any Error> {
+    /// An interruptible job's statements are interrupted when it is cancelled while it runs (and the connection's
+    /// statements run again once it is done); another one runs on and can ask ``isCancelled`` when to give up.
+    func run<T>(on connection: Connection, interruptible: Bool = true, _ body: (Connection) throws -> T) -> Result<T, any Error> {
         guard start(interruptible: interruptible) else {
             return .failure(CancellationError())
         }
-        let result = Result { try body() }
+        let result = Result { try body(connection) }
         let wasCancelled = finish()
+        if wasCancelled {
+            connection.endInterrupt()
+        }
         return result.mapError { error in
             if wasCancelled, let error = error as? SQLiteError, error.resultCode == .interrupt {
                 return CancellationError()

@@ -174,7 +174,9 @@ private final class PendingWrite<T: Sendable>: QueuedWrite {
     }
 
     func runAlone(_ connection: Connection) {
-        let result = job.run { try connection.transaction(.immediate) { try body(connection) } }
+        let result = job.run(on: connection) { connection in
+            try connection.transaction(.immediate) { try body(connection) }
+        }
         outcome.withLock { $0 = result }
         tell()
     }
@@ -182,7 +184,7 @@ private final class PendingWrite<T: Sendable>: QueuedWrite {
     func runInSavepoint(_ connection: Connection) {
         // Interrupting one write would roll back the whole group's transaction: a write cancelled while it runs
         // finishes, and is then undone alone.
-        let result = job.run(interruptible: false) {
+        let result = job.run(on: connection, interruptible: false) { connection in
             try connection.transaction { () throws -> T in
                 let value = try body(connection)
                 if job.isCancelled {

@@ -89,7 +89,7 @@ package final class SerialConnection: TaskExecutor, Sendable {
         guard connection.isOpen else {
             return .failure(SQLiteError.databaseClosed)
         }
-        return job.run { try body(connection) }
+        return job.run(on: connection, body)
     }
 
     /// Lets the jobs already submitted finish, then closes the connection. Later jobs fail with `.misuse`.

@@ -75,6 +75,33 @@ import Testing
         }
     }
 
+    /// SQLite forgets an interrupt that arrives while no statement runs: a task cancelled between two statements
+    /// of its work ran the next to its end (here, for minutes), and the test that cancelled it hung.
+    @Test(.timeLimit(.minutes(1)), arguments: [false, true])
+    func aTaskCancelledBetweenTwoStatementsStopsAtTheNext(writing: Bool) async throws {
+        let pool = self.pool
+        let firstDone = DispatchSemaphore(value: 0)
+        let cancelled = DispatchSemaphore(value: 0)
+        let work: @Sendable (Connection) throws -> Int64? = { connection in
+            _ = try connection.prepare("SELECT 1").first { $0.int64(0) }
+            firstDone.signal()
+            cancelled.wait()
+            return try connection.prepare(
+                "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c LIMIT 4000000000) SELECT count(*) FROM c"
+            ).first { $0.int64(0) }
+        }
+        let task = Task { writing ? try await pool.write(work) : try await pool.read(work) }
+        await firstDone.waitForSignal()
+        task.cancel()
+        cancelled.signal()
+        await #expect(throws: CancellationError.self) {
+            try await task.value
+        }
+        #expect(try await pool.read { try $0.prepare("SELECT 7").first { $0.int64(0) } } == 7)
+        try await pool.write { try $0.execute("INSERT INTO t VALUES (1)") }
+        #expect(try await pool.read { try $0.prepare("SELECT count(*) FROM t").first { $0.int64(0) } } == 1)
+    }
+
     @Test func writesFromTheWritersExecutorRunAtOnceAheadOfWritesWaitingInLine() async throws {
         let pool = self.pool
         let order = Locked<[String]>([])

@@ -333,7 +333,8 @@ struct Scenarios {
     }
 
     /// Time per `addMessage` when eight tasks append at once, each to its own session: the writer's queue then
-    /// always has the next call waiting. Raw C makes the same calls one after another on one thread.
+    /// always has the next call waiting (and SessionStore commits the calls queued together). Raw C makes the same
+    /// calls one after another on one thread, a transaction each.
     func concurrentWriters() async throws -> [ResultRow] {
         let tasks = 8
         let callsPerTask = 250
@@ -342,11 +343,13 @@ struct Scenarios {
             Workload.SessionShape(id: "writer\($0)", messages: 0)
         })
         var rows: [ResultRow] = []
-        for caller in [Caller.anyTask, .writersExecutor] {
+        for (synchronous, caller) in [
+            (ConnectionOptions.Synchronous.normal, Caller.anyTask), (.normal, .writersExecutor), (.full, .anyTask), (.full, .writersExecutor),
+        ] {
             var row = ResultRow(
-                scenario: "addMessage from \(tasks) tasks at once, \(size(10_000)) messages in the workspace"
-                    + caller.label)
-            for (name, store) in try await stores(template, legacy: nil, caller: caller) {
+                scenario: "addMessage from \(tasks) tasks at once, \(size(10_000)) messages in the workspace, "
+                    + "synchronous=\(synchronous.rawValue)" + caller.label)
+            for (name, store) in try await stores(template, legacy: nil, synchronous: synchronous, caller: caller) {
                 nonisolated(unsafe) let store = store
                 let started = ContinuousClock.now
                 if name == "c" {

@@ -7,6 +7,9 @@
 /// its error while the others commit. Every caller hears of its write only after the commit that holds it has
 /// returned: an acknowledged write is as durable as one committed alone.
 final class GroupCommit: Sendable {
+    /// How many groups a drain commits before the writer's other jobs get their turn.
+    private static let groupsPerTurn = 8
+
     private struct State {
         var queued: [any QueuedWrite] = []
         var isDraining = false
@@ -70,7 +73,7 @@ final class GroupCommit: Sendable {
     private func scheduleDrain() {
         writer.submit { connection in
             guard let connection else { return self.failQueued(SQLiteError.databaseClosed) }
-            self.drain(connection, maximumGroups: 8)
+            self.drain(connection, maximumGroups: Self.groupsPerTurn)
         }
     }
 

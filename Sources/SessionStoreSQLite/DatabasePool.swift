@@ -60,6 +60,8 @@ public final class DatabasePool: Sendable {
     /// While the writer is busy, writes made meanwhile share the next transaction, each in a savepoint: `body`
     /// then sees the work of the writes before it in that transaction, and its own failure undoes only its own
     /// work. A write made from the writer's executor (``withWriterExecutor(isolation:_:)``) runs at once, alone.
+    /// Cancelling the task interrupts a lone write's statement; a write that shares a transaction runs to its end
+    /// and is then undone, since an interrupt would roll back the others' work too.
     ///
     /// - Throws: what `body` throws; `CancellationError` when the task is cancelled before the write committed;
     ///   a ``SQLiteError`` when the transaction could not begin or commit.

@@ -132,17 +132,20 @@ import Testing
         #expect(try await pool.read { try $0.prepare("SELECT count(*) FROM t").first { $0.int64(0) } } == 0)
     }
 
-    @Test func cancellingALongWriteFromTheWritersExecutorInterruptsIt() async throws {
+    @Test(arguments: [false, true])
+    func cancellingALongWriteInterruptsIt(fromTheWritersExecutor: Bool) async throws {
         let pool = self.pool
         let started = DispatchSemaphore(value: 0)
-        let task = Task {
-            try await pool.withWriterExecutor {
-                try await pool.write { connection in
-                    started.signal()
-                    try connection.execute(
-                        "INSERT INTO t WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c) SELECT n FROM c")
-                }
+        let longWrite = {
+            try await pool.write { connection in
+                started.signal()
+                // Inserts far beyond what finishes in a test's lifetime, unless interrupted.
+                try connection.execute(
+                    "INSERT INTO t WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c) SELECT n FROM c")
             }
+        }
+        let task = Task {
+            fromTheWritersExecutor ? try await pool.withWriterExecutor(longWrite) : try await longWrite()
         }
         await started.waitForSignal()
         task.cancel()

@@ -123,24 +123,6 @@ import Testing
         #expect(try await storedRows() == [1, 3])
     }
 
-    @Test func aLoneLongWriteIsInterruptedWhenItsTaskIsCancelled() async throws {
-        let pool = self.pool
-        let started = DispatchSemaphore(value: 0)
-        let task = Task {
-            try await pool.write { connection in
-                started.signal()
-                // Inserts far beyond what finishes in a test's lifetime, unless interrupted.
-                try connection.execute(
-                    "INSERT INTO t WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c) SELECT n FROM c")
-            }
-        }
-        await started.waitForSignal()
-        task.cancel()
-        await #expect(throws: CancellationError.self) { try await task.value }
-        try await pool.write { try $0.execute("INSERT INTO t VALUES (7)") }
-        #expect(try await storedRows() == [7])
-    }
-
     @Test func whenTheGroupsTransactionIsLostTheWritesBeforeFailAndTheOnesAfterCommit() async throws {
         let outcomes = try await whileTheWriterIsHeld((1...4).map { index in
             { @Sendable connection in

@@ -4,17 +4,17 @@ import SessionStorePostgres
 
 // Test helper: appends messages to one session from a process of its own, printing each message's id on
 // standard output once `addMessage` has returned it: what the process has acknowledged. With TASKS, that many
-// tasks append at once (COUNT each); with `full`, a SQLite store commits with synchronous=FULL.
-// Usage: StoreAppender DATABASE WORKSPACE SESSION COUNT LABEL [TASKS [full]] (DATABASE: a file, or a postgres:// URL)
+// tasks append at once (COUNT each); SYNCHRONOUS (normal or full) is a SQLite store's, normal by default.
+// Usage: StoreAppender DATABASE WORKSPACE SESSION COUNT LABEL [TASKS [SYNCHRONOUS]] (DATABASE: a file, or a postgres:// URL)
 
 let arguments = CommandLine.arguments
 guard (6...8).contains(arguments.count), let count = Int(arguments[4]),
-    let tasks = arguments.count > 6 ? Int(arguments[6]) : 1
+    let tasks = arguments.count > 6 ? Int(arguments[6]) : 1,
+    let synchronous = arguments.count > 7 ? ConnectionOptions.Synchronous(rawValue: arguments[7].uppercased()) : .normal
 else {
-    print("usage: StoreAppender DATABASE WORKSPACE SESSION COUNT LABEL [TASKS [full]]")
+    print("usage: StoreAppender DATABASE WORKSPACE SESSION COUNT LABEL [TASKS [normal|full]]")
     exit(2)
 }
-let synchronous: ConnectionOptions.Synchronous = arguments.count > 7 && arguments[7] == "full" ? .full : .normal
 let repository: any SessionStoring =
     arguments[1].hasPrefix("postgres://")
     ? try await PostgresRepository(url: arguments[1])

@@ -16,7 +16,7 @@ public enum PostgresTestServer {
         let server = try #require(url, "SESSION_STORE_POSTGRES_URL is not set: run `.ci/postgres start DIR` first")
         let name = "test_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
         try await withClient(server) { client in
-            try await client.query("CREATE DATABASE \(unescaped: name)")
+            _ = try await client.query("CREATE DATABASE \(unescaped: name)")
         }
         // A database of its own, and a connect timeout for a machine that runs every test at once under TSan.
         var components = try #require(URLComponents(string: server))

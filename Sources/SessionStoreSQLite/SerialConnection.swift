@@ -78,7 +78,8 @@ package final class SerialConnection: TaskExecutor, Sendable {
         }
     }
 
-    /// Makes the connection's running statement fail with `SQLITE_INTERRUPT`; safe from any thread.
+    /// Makes the connection's running statement, and the ones after it until its job ends, fail with
+    /// `SQLITE_INTERRUPT`; safe from any thread.
     package func interrupt() {
         connection.interrupt()
     }

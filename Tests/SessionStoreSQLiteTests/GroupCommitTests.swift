@@ -22,16 +22,27 @@ import Testing
         try await pool.write { try $0.execute("CREATE TABLE t (n INTEGER PRIMARY KEY)") }
     }
 
+    /// Holds the writer with a write of the test's until the function returned is called; that function waits
+    /// for the write to end.
+    func holdTheWriter() async -> @Sendable () async throws -> Void {
+        let pool = self.pool
+        let holding = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let holder = Task { try await pool.write { _ in holding.signal(); release.wait() } }
+        await holding.waitForSignal()
+        return {
+            release.signal()
+            try await holder.value
+        }
+    }
+
     /// Starts `writes` while a write of the test's holds the writer, and lets the writer go once they are all
     /// waiting for it; returns each one's outcome, in order.
     func whileTheWriterIsHeld<T: Sendable>(
         _ writes: [@Sendable (Connection) throws -> T]
     ) async throws -> [Result<T, any Error>] {
         let pool = self.pool
-        let holding = DispatchSemaphore(value: 0)
-        let release = DispatchSemaphore(value: 0)
-        let holder = Task { try await pool.write { _ in holding.signal(); release.wait() } }
-        await holding.waitForSignal()
+        let releaseTheWriter = await holdTheWriter()
         let tasks = writes.map { body in
             Task { () -> Result<T, any Error> in
                 do { return .success(try await pool.write(body)) } catch { return .failure(error) }
@@ -39,8 +50,7 @@ import Testing
         }
         // Time for the tasks to queue their writes (there is no way to watch them arrive).
         try await Task.sleep(for: .milliseconds(300))
-        release.signal()
-        try await holder.value
+        try await releaseTheWriter()
         var outcomes: [Result<T, any Error>] = []
         for task in tasks {
             outcomes.append(await task.value)
@@ -98,10 +108,7 @@ import Testing
         let started = DispatchSemaphore(value: 0)
         let mayFinish = DispatchSemaphore(value: 0)
         let pool = self.pool
-        let holding = DispatchSemaphore(value: 0)
-        let release = DispatchSemaphore(value: 0)
-        let holder = Task { try await pool.write { _ in holding.signal(); release.wait() } }
-        await holding.waitForSignal()
+        let releaseTheWriter = await holdTheWriter()
         let before = Task { try await pool.write { try $0.execute("INSERT INTO t VALUES (1)") } }
         let cancelled = Task {
             try await pool.write { connection in
@@ -112,8 +119,7 @@ import Testing
         }
         let after = Task { try await pool.write { try $0.execute("INSERT INTO t VALUES (3)") } }
         try await Task.sleep(for: .milliseconds(300))
-        release.signal()
-        try await holder.value
+        try await releaseTheWriter()
         await started.waitForSignal()
         cancelled.cancel()
         mayFinish.signal()
@@ -143,18 +149,14 @@ import Testing
 
     @Test func closeCommitsTheWritesQueuedBeforeIt() async throws {
         let pool = self.pool
-        let holding = DispatchSemaphore(value: 0)
-        let release = DispatchSemaphore(value: 0)
-        let holder = Task { try await pool.write { _ in holding.signal(); release.wait() } }
-        await holding.waitForSignal()
+        let releaseTheWriter = await holdTheWriter()
         let queued = (1...4).map { value in
             Task { try await pool.write { try $0.execute("INSERT INTO t VALUES (?1)", [.integer(Int64(value))]) } }
         }
         try await Task.sleep(for: .milliseconds(300))
         async let closing: Void = pool.close()
         try await Task.sleep(for: .milliseconds(100))
-        release.signal()
-        try await holder.value
+        try await releaseTheWriter()
         await closing
         for task in queued {
             try await task.value

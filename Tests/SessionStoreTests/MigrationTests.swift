@@ -161,20 +161,25 @@ import TestSupport
     }
 
     /// SQLite's table-rebuild recipe applied to `sessions`, as a later migration that changes a column would:
-    /// a new table, the rows copied, the old table dropped, the new one renamed, its indexes, triggers and the
-    /// views that read it made again.
+    /// a new table, the rows copied, the old table dropped, the new one renamed, its indexes and triggers, the
+    /// views (which read it, or read views that do) and their triggers made again.
     func rebuildSessions(_ connection: Connection, version: Int) throws -> Migration {
         let objects = try connection.prepare(
             "SELECT type, name, sql FROM sqlite_schema WHERE tbl_name = 'sessions' AND sql IS NOT NULL ORDER BY type = 'table' DESC"
         ).map { (type: $0.string(0), name: $0.string(1), sql: $0.string(2)) }
-        let views = try connection.prepare(
-            "SELECT name, sql FROM sqlite_schema WHERE type = 'view' AND sql LIKE '%sessions%'"
-        ).map { (name: $0.string(0), sql: $0.string(1)) }
+        let views = try connection.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'view' ORDER BY rowid")
+            .map { (name: $0.string(0), sql: $0.string(1)) }
+        let viewTriggers = try connection.prepare(
+            """
+            SELECT t.sql FROM sqlite_schema t JOIN sqlite_schema v ON v.name = t.tbl_name AND v.type = 'view'
+            WHERE t.type = 'trigger' ORDER BY t.rowid
+            """
+        ).map { $0.string(0) + ";" }
         let table = objects[0].sql.replacingOccurrences(of: "CREATE TABLE sessions", with: "CREATE TABLE sessions_new")
         let script = views.map { "DROP VIEW \($0.name);" }
             + [table + ";", "INSERT INTO sessions_new SELECT * FROM sessions;", "DROP TABLE sessions;",
                "ALTER TABLE sessions_new RENAME TO sessions;"]
-            + objects.dropFirst().map { $0.sql + ";" } + views.map { $0.sql + ";" }
+            + objects.dropFirst().map { $0.sql + ";" } + views.map { $0.sql + ";" } + viewTriggers
             + ["INSERT INTO schema_migrations (version, name) VALUES (\(version), 'rebuild_sessions');"]
         return Migration(fileName: String(format: "%04d", version) + "_rebuild_sessions.sql", sql: script.joined(separator: "\n"))
     }
@@ -183,7 +188,7 @@ import TestSupport
         let path = try await populatedStore()
         let connection = try Connection(location: .file(path), options: Configuration().connectionOptions)
         let before = try rows(connection)
-        #expect(before.contains { $0.hasPrefix("session_messages: ") })
+        #expect(before.contains { $0.hasPrefix("session_links: ") })
         let rebuild = try rebuildSessions(connection, version: Migration.bundled.last!.version + 1)
 
         #expect(try Migrator(migrations: Migration.bundled + [rebuild]).migrate(connection) == [rebuild])
@@ -198,10 +203,10 @@ import TestSupport
         let before = try rows(connection)
         let version = Migration.bundled.last!.version + 1
         let dangling = Migration(fileName: String(format: "%04d", version) + "_dangling.sql", sql: """
-            INSERT INTO session_messages (session_id, position, message_id) SELECT 'no-such-session', 1, id FROM messages LIMIT 1;
+            INSERT INTO session_links (session_id, position, message_id) SELECT 'no-such-session', 1, id FROM messages LIMIT 1;
             INSERT INTO schema_migrations (version, name) VALUES (\(version), 'dangling');
             """)
-        #expect(throws: SessionStoreError.migrationBrokeForeignKeys(version: version, name: "dangling", table: "session_messages")) {
+        #expect(throws: SessionStoreError.migrationBrokeForeignKeys(version: version, name: "dangling", table: "session_links")) {
             try Migrator(migrations: Migration.bundled + [dangling]).migrate(connection)
         }
         #expect(try rows(connection) == before)
@@ -278,5 +283,63 @@ import TestSupport
         ).first { $0.int64(0) } == 0)
         #expect(try after.prepare("SELECT count(*) FROM messages WHERE input_tokens IS NOT NULL").first { $0.int64(0) } == 0)
         #expect(!before.isEmpty)
+    }
+
+    @Test func version5KeepsEveryRevertedTailWhereUnrevertFindsIt() async throws {
+        // Reverted tails made by this build: one revert in the original, two in a fork of it (so a tail holds
+        // bodies the original shows), and a session with none.
+        let current = directory.file("current.sqlite")
+        let repository = try await SessionRepository(path: current, configuration: Fixtures.configuration())
+        let (original, bodies) = try await Fixtures.conversation(6, in: repository, workspace: "w")
+        let fork = try await repository.forkSession(workspaceId: "w", sessionId: original.id)
+        _ = try await repository.revert(workspaceId: "w", sessionId: original.id, messageId: bodies[3].id)
+        _ = try await repository.revert(workspaceId: "w", sessionId: fork.id, messageId: bodies[4].id)
+        _ = try await repository.revert(workspaceId: "w", sessionId: fork.id, messageId: bodies[1].id)
+        let (plain, _) = try await Fixtures.conversation(2, in: repository, workspace: "w")
+        var answers: [String: (Session?, [SessionMessage])] = [:]
+        for session in [original, fork, plain] {
+            answers[session.id] = (
+                try await repository.getSession(workspaceId: "w", sessionId: session.id),
+                try await repository.getSessionMessages(workspaceId: "w", sessionId: session.id))
+        }
+        await repository.close()
+
+        // The same rows in a store of version 4, where the tails were a table of their own.
+        let path = directory.file("v4.sqlite")
+        let connection = try Connection(location: .file(path), options: Configuration().connectionOptions)
+        try Migrator(migrations: Array(Migration.bundled.prefix(4))).migrate(connection)
+        let sessionColumns = try connection.prepare("SELECT group_concat(name, ', ') FROM pragma_table_info('sessions')")
+            .first { $0.string(0) } ?? ""
+        try connection.execute("ATTACH DATABASE ?1 AS current", [.text(current)])
+        try connection.executeScript("""
+            INSERT INTO sessions (\(sessionColumns)) SELECT \(sessionColumns) FROM current.sessions;
+            INSERT INTO messages SELECT * FROM current.messages;
+            INSERT INTO session_messages SELECT * FROM current.session_messages;
+            INSERT INTO reverted_links SELECT * FROM current.reverted_links;
+            INSERT INTO changes SELECT * FROM current.changes;
+            """)
+        try connection.execute("DETACH DATABASE current")
+        let links = """
+            SELECT 'shown|' || session_id || '|' || position || '|' || message_id FROM session_messages
+            UNION ALL SELECT 'reverted|' || session_id || '|' || position || '|' || message_id FROM reverted_links ORDER BY 1
+            """
+        let before = try connection.prepare(links).map { $0.string(0) }
+        #expect(before.filter { $0.hasPrefix("reverted|") }.count == 2 + 4)
+        connection.close()
+
+        let upgraded = try await SessionRepository(path: path, configuration: Fixtures.configuration())
+        #expect(try await upgraded.check().isEmpty)
+        for (id, answer) in answers {
+            #expect(try await upgraded.getSession(workspaceId: "w", sessionId: id) == answer.0)
+            #expect(try await upgraded.getSessionMessages(workspaceId: "w", sessionId: id) == answer.1)
+        }
+        let after = try await upgraded.write { connection in
+            try connection.prepare(links).map { $0.string(0) }
+        }
+        #expect(after == before, "the views read as the tables did")
+        #expect(try await upgraded.unrevert(workspaceId: "w", sessionId: original.id).messageIds == bodies.map(\.id))
+        #expect(try await upgraded.unrevert(workspaceId: "w", sessionId: fork.id).messageIds == bodies.map(\.id))
+        #expect(try await upgraded.check().isEmpty)
+        await upgraded.close()
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SessionStoreSQLite
 import Testing
 import TestSupport
 
@@ -123,6 +124,40 @@ extension UnrevertTests {
         _ = try await repository.updateSession(workspaceId: workspace, sessionId: session.id) { $0.revert = marker }
         _ = try await repository.addMessage(workspaceId: workspace, sessionId: session.id, message: Fixtures.text(.user, "next"))
         #expect(try await repository.getSession(workspaceId: workspace, sessionId: session.id)?.revert == marker)
+        #expect(try await repository.check().isEmpty)
+    }
+}
+
+extension UnrevertTests {
+    /// The rows the writer's connection has changed so far, triggers' changes included.
+    func rowsChanged() async throws -> Int64 {
+        try await repository.write { try $0.prepare("SELECT total_changes()").first { $0.int64(0) } ?? 0 }
+    }
+
+    /// The rows one revert to the first message and one unrevert change, in a session of `count` messages.
+    func rowsChangedByRevertAndUnrevert(ofMessages count: Int) async throws -> (revert: Int64, unrevert: Int64) {
+        let (session, bodies) = try await conversation(count)
+        let start = try await rowsChanged()
+        _ = try await repository.revert(workspaceId: workspace, sessionId: session.id, messageId: bodies[0].id)
+        let reverted = try await rowsChanged()
+        #expect(try await repository.unrevert(workspaceId: workspace, sessionId: session.id).messageIds == bodies.map(\.id))
+        return (reverted - start, try await rowsChanged() - reverted)
+    }
+
+    @Test func revertAndUnrevertChangeAsManyRowsForALongTailAsForAShortOne() async throws {
+        let short = try await rowsChangedByRevertAndUnrevert(ofMessages: 3)
+        let long = try await rowsChangedByRevertAndUnrevert(ofMessages: 300)
+        #expect(long == short)
+        #expect(short.revert <= 3 && short.unrevert <= 3, "the session's row and the change feed's")
+        #expect(try await repository.check().isEmpty)
+    }
+
+    @Test func aTailStartLeftPastTheLastLinkByHandNeverHidesANewMessage() async throws {
+        let (session, bodies) = try await conversation(3)
+        try await repository.write { try $0.execute("UPDATE sessions SET reverted_from = 5 WHERE id = ?1", [.text(session.id)]) }
+        let fourth = try await repository.addMessage(workspaceId: workspace, sessionId: session.id, message: Fixtures.text(.user, "m3"))
+        let fifth = try await repository.addMessage(workspaceId: workspace, sessionId: session.id, message: Fixtures.text(.user, "m4"))
+        #expect(try await shown(session) == bodies.map(\.id) + [fourth.id, fifth.id])
         #expect(try await repository.check().isEmpty)
     }
 }

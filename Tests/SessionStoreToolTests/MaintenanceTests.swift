@@ -104,8 +104,9 @@ import TestSupport
         try connection.execute("PRAGMA foreign_keys = OFF")
         try connection.execute(
             "INSERT INTO messages (id, workspace_id, session_id, role, created_at, updated_at) VALUES ('lonely', 'ws-7-0', 's', 'user', 0, 0)")
-        try connection.execute("UPDATE session_messages SET position = position + 10 WHERE position = 2")
-        try connection.execute("INSERT INTO session_messages VALUES ('01M8861N5K1DB96S2Z487FWAP6', 50, 'ghost')")
+        try connection.execute("UPDATE session_links SET position = position + 10 WHERE position = 2")
+        try connection.execute("INSERT INTO session_links VALUES ('01M8861N5K1DB96S2Z487FWAP6', 50, 'ghost')")
+        try connection.execute("UPDATE sessions SET reverted_from = 1000 WHERE id = '01M8861N5K1DB96S2Z487FWAP6'")
         try connection.execute("DROP TRIGGER messages_search_on_insert_by_hand")
         try connection.execute(
             "INSERT INTO messages (id, workspace_id, session_id, role, created_at, updated_at) VALUES ('unindexed', 'ws-7-0', 's', 'user', 0, 0)")
@@ -119,6 +120,7 @@ import TestSupport
         #expect(!output.ok)
         let rules = Set(violations.map(\.rule))
         #expect(rules.isSuperset(of: ["foreign_key", "position_gap", "orphan_message", "dangling_link", "search_index", "change_gap"]))
+        #expect(violations.contains { $0.rule == "reverted_tail" && $0.detail.contains("01M8861N5K1DB96S2Z487FWAP6") })
         #expect(violations.contains { $0.rule == "search_index" && $0.detail.contains("1 of them unnumbered") })
         #expect(violations.contains { $0.rule == "change_gap" && $0.detail.contains("ws-7-0") })
         #expect(violations.contains { $0.rule == "hidden_chunk" && $0.detail.contains("lonely") })

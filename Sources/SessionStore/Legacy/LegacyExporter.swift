@@ -151,8 +151,8 @@ extension SessionRepository {
             }
             let reverted = try connection.cachedStatement(
                 """
-                SELECT count(*) FROM reverted_links r JOIN sessions s ON s.id = r.session_id
-                WHERE s.workspace_id = ?1 AND (s.trashed_at IS NULL OR ?2)
+                SELECT count(*) FROM session_links l JOIN sessions s ON s.id = l.session_id
+                WHERE s.workspace_id = ?1 AND (s.trashed_at IS NULL OR ?2) AND l.position >= s.reverted_from
                 """
             ).first([.text(workspaceId), .integer(includeTrash ? 1 : 0)]) { Int($0.int64(0)) } ?? 0
             return (workspace, (includeTrash ? 0 : trashed.count, reverted))

@@ -90,7 +90,7 @@ struct WorkspaceImport: Sendable {
         }
         // A body an earlier run imported into this workspace is kept as it is.
         let insertMessage = try connection.cachedStatement(StoredRows.insertMessage + " ON CONFLICT (id) DO NOTHING")
-        let link = try connection.cachedStatement("INSERT INTO session_messages (session_id, position, message_id) VALUES (?1, ?2, ?3)")
+        let link = try connection.cachedStatement("INSERT INTO session_links (session_id, position, message_id) VALUES (?1, ?2, ?3)")
         for session in imported {
             for (offset, messageId) in session.messageIds.enumerated() {
                 if let message = messages[messageId] {

@@ -5,8 +5,8 @@ public enum StoreCheck {
     /// One broken rule, with what breaks it.
     public struct Violation: Codable, Sendable, Hashable, CustomStringConvertible {
         /// Which rule: `integrity`, `foreign_key`, `schema`, `position_gap`, `orphan_message`, `dangling_link`,
-        /// `cross_workspace_link`, `cross_workspace_parent`, `search_index`, `hidden_chunk`, `change_gap`,
-        /// `unreadable_row`.
+        /// `cross_workspace_link`, `reverted_tail`, `cross_workspace_parent`, `search_index`, `hidden_chunk`,
+        /// `change_gap`, `unreadable_row`.
         public let rule: String
         /// What breaks it, naming the rows.
         public let detail: String
@@ -45,29 +45,29 @@ public enum StoreCheck {
             violations.append(Violation(rule: "schema", detail: error.description))
             return violations
         }
-        // A session's links and its reverted tail follow the same rules; a body either holds counts as linked.
-        for (table, links) in [("session_messages", "links"), ("reverted_links", "reverted links")] {
-            try collect("position_gap", """
-                SELECT session_id, count(*), max(position) FROM \(table) GROUP BY session_id
-                HAVING max(position) != count(*)
-                """) { "session \($0.string(0)) has \($0.int64(1)) \(links) but positions up to \($0.int64(2))" }
-            try collect("dangling_link", """
-                SELECT l.session_id, l.position, l.message_id, s.id IS NULL FROM \(table) l
-                LEFT JOIN sessions s ON s.id = l.session_id LEFT JOIN messages m ON m.id = l.message_id
-                WHERE s.id IS NULL OR m.id IS NULL
-                """) { row in
-                "\(links) \(row.string(0)) #\(row.int64(1)) → \(row.string(2)) names a missing \(row.int64(3) == 1 ? "session" : "message")"
-            }
-            try collect("cross_workspace_link", """
-                SELECT l.session_id, l.message_id FROM \(table) l
-                JOIN sessions s ON s.id = l.session_id JOIN messages m ON m.id = l.message_id
-                WHERE s.workspace_id != m.workspace_id
-                """) { "session \($0.string(0)) holds message \($0.string(1)) of another workspace in its \(links)" }
+        // A session's links, shown or in its reverted tail, run 1…n; a body either holds counts as linked.
+        try collect("position_gap", """
+            SELECT session_id, count(*), max(position) FROM session_links GROUP BY session_id
+            HAVING max(position) != count(*)
+            """) { "session \($0.string(0)) has \($0.int64(1)) links but positions up to \($0.int64(2))" }
+        try collect("dangling_link", """
+            SELECT l.session_id, l.position, l.message_id, s.id IS NULL FROM session_links l
+            LEFT JOIN sessions s ON s.id = l.session_id LEFT JOIN messages m ON m.id = l.message_id
+            WHERE s.id IS NULL OR m.id IS NULL
+            """) { row in
+            "link \(row.string(0)) #\(row.int64(1)) → \(row.string(2)) names a missing \(row.int64(3) == 1 ? "session" : "message")"
         }
+        try collect("cross_workspace_link", """
+            SELECT l.session_id, l.message_id FROM session_links l
+            JOIN sessions s ON s.id = l.session_id JOIN messages m ON m.id = l.message_id
+            WHERE s.workspace_id != m.workspace_id
+            """) { "session \($0.string(0)) links message \($0.string(1)) of another workspace" }
+        try collect("reverted_tail", """
+            SELECT s.id, s.reverted_from, (SELECT count(*) FROM session_links l WHERE l.session_id = s.id) AS links
+            FROM sessions s WHERE s.reverted_from > links
+            """) { "session \($0.string(0)) has \($0.int64(2)) links but its reverted tail starts at \($0.int64(1))" }
         try collect("orphan_message", """
-            SELECT id FROM messages m
-            WHERE NOT EXISTS (SELECT 1 FROM session_messages l WHERE l.message_id = m.id)
-              AND NOT EXISTS (SELECT 1 FROM reverted_links r WHERE r.message_id = m.id)
+            SELECT id FROM messages m WHERE NOT EXISTS (SELECT 1 FROM session_links l WHERE l.message_id = m.id)
             """) { "message \($0.string(0)) is shown by no session and held in no reverted tail" }
         try collect("cross_workspace_parent", """
             SELECT c.id, c.parent_id FROM sessions c JOIN sessions p ON p.id = c.parent_id

@@ -30,7 +30,10 @@ extension SessionRepository {
                     // Found by the (session, message) index, and only the links up to it read: a fork near the
                     // start of a long session costs what a fork of a short one does.
                     guard let position = try connection.cachedStatement(
-                        "SELECT position FROM session_messages WHERE session_id = ?1 AND message_id = ?2"
+                        """
+                        SELECT l.position FROM session_links l JOIN sessions s ON s.id = l.session_id
+                        WHERE l.session_id = ?1 AND l.message_id = ?2 AND \(StoredRows.isShown)
+                        """
                     ).first([.text(sessionId), .text(messageId)], { $0.int64(0) }) else {
                         throw SessionStoreError.messageNotInSession(sessionId: sessionId, messageId: messageId)
                     }
@@ -41,8 +44,8 @@ extension SessionRepository {
                 try Self.insert(fork, connection)
                 try connection.execute(
                     """
-                    INSERT INTO session_messages (session_id, position, message_id)
-                    SELECT ?1, position, message_id FROM session_messages WHERE session_id = ?2 AND position <= ?3
+                    INSERT INTO session_links (session_id, position, message_id)
+                    SELECT ?1, position, message_id FROM session_links WHERE session_id = ?2 AND position <= ?3
                     """,
                     [.text(fork.id), .text(original.id), .integer(Int64(inherited.count))])
                 try self.record(.sessionForked, workspaceId: workspaceId, sessionId: fork.id, messageId: inherited.last, at: now, connection)
@@ -83,7 +86,7 @@ extension SessionRepository {
                         SELECT s.id FROM down
                         JOIN sessions s ON s.forked_from_session_id = down.id AND s.workspace_id = ?2 AND s.trashed_at IS NULL
                     )
-                    SELECT s.id, s.title, (SELECT count(*) FROM session_messages l WHERE l.session_id = s.id),
+                    SELECT s.id, s.title, (SELECT count(*) FROM session_links l WHERE l.session_id = s.id AND \(StoredRows.isShown)),
                            s.created_at, s.updated_at, s.forked_from_session_id, s.forked_from_message_id
                     FROM down JOIN sessions s ON s.id = down.id
                     ORDER BY s.created_at, s.id

@@ -24,29 +24,23 @@ extension SessionRepository {
                 let keptCount = try session.keptCount(revertingTo: messageId)
                 let removed = session.messageIds.count - keptCount
                 if removed > 0 {
-                    // Make room at the front of the tail in two steps, through positions far above any real one, so
-                    // that no two rows of the key meet on the way.
-                    try connection.cachedStatement(
-                        "UPDATE reverted_links SET position = position + ?2 + \(1 << 40) WHERE session_id = ?1"
-                    ).execute([.text(sessionId), .integer(Int64(removed))])
-                    try connection.cachedStatement("UPDATE reverted_links SET position = position - \(1 << 40) WHERE session_id = ?1")
-                        .execute([.text(sessionId)])
-                    let arguments: [SQLiteValue] = [.text(sessionId), .integer(Int64(keptCount))]
-                    try connection.cachedStatement(
-                        """
-                        INSERT INTO reverted_links (session_id, position, message_id)
-                        SELECT session_id, position - ?2, message_id FROM session_messages WHERE session_id = ?1 AND position > ?2
-                        """
-                    ).execute(arguments)
-                    try connection.cachedStatement("DELETE FROM session_messages WHERE session_id = ?1 AND position > ?2")
-                        .execute(arguments)
                     session.revert = RevertMarker(messageID: session.messageIds[keptCount])
                 }
                 session.messageIds.removeSubrange(keptCount...)
                 session.updatedAt = now
+                // The links stay where they are: the tail now starts after the last kept one, and what an earlier
+                // revert left in it follows the links removed now.
+                let tailStart: Int64? = removed > 0 ? Int64(keptCount + 1) : nil
                 try connection.cachedStatement(
-                    "UPDATE sessions SET updated_at = ?2, revert_message_id = ?3, revert_reason = ?4 WHERE id = ?1"
-                ).execute([.text(sessionId), .integer(now), SQLiteValue(session.revert?.messageID), SQLiteValue(session.revert?.reason)])
+                    """
+                    UPDATE sessions SET updated_at = ?2, revert_message_id = ?3, revert_reason = ?4,
+                        reverted_from = coalesce(?5, reverted_from)
+                    WHERE id = ?1
+                    """
+                ).execute([
+                    .text(sessionId), .integer(now), SQLiteValue(session.revert?.messageID), SQLiteValue(session.revert?.reason),
+                    SQLiteValue(tailStart),
+                ])
                 try self.record(
                     .reverted, workspaceId: workspaceId, sessionId: sessionId,
                     messageId: removed > 0 ? session.revert?.messageID : nil, at: now, connection)
@@ -68,19 +62,13 @@ extension SessionRepository {
                 guard var session = try StoredRows.session(sessionId, workspaceId: workspaceId, connection) else {
                     throw SessionStoreError.sessionNotFound(workspaceId: workspaceId, sessionId: sessionId)
                 }
-                let arguments: [SQLiteValue] = [.text(sessionId), .integer(Int64(session.messageIds.count))]
                 try connection.cachedStatement(
                     """
-                    INSERT INTO session_messages (session_id, position, message_id)
-                    SELECT session_id, position + ?2, message_id FROM reverted_links WHERE session_id = ?1
+                    UPDATE sessions SET updated_at = ?2, revert_message_id = NULL, revert_reason = NULL, reverted_from = NULL
+                    WHERE id = ?1 AND reverted_from IS NOT NULL
                     """
-                ).execute(arguments)
-                guard connection.changes > 0 else { return session }
-                // Deleted after the links exist again, so that no body is released on the way.
-                try connection.cachedStatement("DELETE FROM reverted_links WHERE session_id = ?1").execute([.text(sessionId)])
-                try connection.cachedStatement(
-                    "UPDATE sessions SET updated_at = ?2, revert_message_id = NULL, revert_reason = NULL WHERE id = ?1"
                 ).execute([.text(sessionId), .integer(now)])
+                guard connection.changes > 0 else { return session }
                 try self.record(.unreverted, workspaceId: workspaceId, sessionId: sessionId, at: now, connection)
                 session.messageIds = try StoredRows.messageIds(of: sessionId, connection)
                 session.revert = nil

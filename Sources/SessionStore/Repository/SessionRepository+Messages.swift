@@ -11,9 +11,9 @@ extension SessionRepository {
                     """
                     SELECT \(StoredRows.messageColumns)
                     FROM sessions s
-                    JOIN session_messages l ON l.session_id = s.id
+                    JOIN session_links l ON l.session_id = s.id
                     JOIN messages m ON m.id = l.message_id
-                    WHERE s.id = ?1 AND s.workspace_id = ?2 AND s.trashed_at IS NULL
+                    WHERE s.id = ?1 AND s.workspace_id = ?2 AND s.trashed_at IS NULL AND \(StoredRows.isShown)
                     ORDER BY l.position
                     """
                 ).map([.text(sessionId), .text(workspaceId)], StoredRows.message)
@@ -48,20 +48,22 @@ extension SessionRepository {
                     }
                     return existing.message
                 }
+                // Always asked: a seek into an empty range costs less than RETURNING the marker from the update
+                // below would (Benchmarks/README.md, "Branches").
+                try StoredRows.discardTail(of: sessionId, connection)
+                // Clearing `reverted_from` here too means that the new link is never part of a tail, even where a
+                // hand edit left the tail's start past the last link.
                 try connection.execute(
-                    "UPDATE sessions SET updated_at = ?3 WHERE id = ?1 AND workspace_id = ?2 AND trashed_at IS NULL",
+                    "UPDATE sessions SET updated_at = ?3, reverted_from = NULL WHERE id = ?1 AND workspace_id = ?2 AND trashed_at IS NULL",
                     [.text(sessionId), .text(workspaceId), .integer(now)])
                 guard connection.changes > 0 else {
                     throw SessionStoreError.sessionNotFound(workspaceId: workspaceId, sessionId: sessionId)
                 }
-                // Always asked of the tail's index: a seek into an empty range costs less than RETURNING the marker
-                // from the update above would (Benchmarks/README.md, "Branches").
-                try StoredRows.discardTail(of: sessionId, connection)
                 try Self.insert(arguments, connection)
                 try connection.execute(
                     """
-                    INSERT INTO session_messages (session_id, position, message_id)
-                    SELECT ?1, coalesce(max(position), 0) + 1, ?2 FROM session_messages WHERE session_id = ?1
+                    INSERT INTO session_links (session_id, position, message_id)
+                    SELECT ?1, coalesce(max(position), 0) + 1, ?2 FROM session_links WHERE session_id = ?1
                     """,
                     [.text(sessionId), .text(stored.id)])
                 try self.record(.messageAdded, workspaceId: workspaceId, sessionId: sessionId, messageId: stored.id, at: now, connection)
@@ -101,10 +103,8 @@ extension SessionRepository {
                         """
                         SELECT \(StoredRows.messageColumns), m.chunked FROM messages m
                         WHERE m.id = ?1 AND m.workspace_id = ?2
-                          AND (EXISTS (SELECT 1 FROM session_messages l JOIN sessions s ON s.id = l.session_id
-                                       WHERE l.message_id = m.id AND s.trashed_at IS NULL)
-                               OR EXISTS (SELECT 1 FROM reverted_links r JOIN sessions s ON s.id = r.session_id
-                                          WHERE r.message_id = m.id AND s.trashed_at IS NULL))
+                          AND EXISTS (SELECT 1 FROM session_links l JOIN sessions s ON s.id = l.session_id
+                                      WHERE l.message_id = m.id AND s.trashed_at IS NULL)
                         """
                     ).first([.text(messageId), .text(workspaceId)], { (try StoredRows.message($0), $0.int64(16) != 0) })
                 else { return nil }
@@ -142,7 +142,7 @@ extension SessionRepository {
                     SELECT total(m.input_tokens), total(m.output_tokens), total(m.reasoning_tokens),
                            total(m.cache_read_tokens), total(m.cache_write_tokens), total(m.cost)
                     FROM sessions s
-                    LEFT JOIN session_messages l ON l.session_id = s.id
+                    LEFT JOIN session_links l ON l.session_id = s.id AND \(StoredRows.isShown)
                     LEFT JOIN messages m ON m.id = l.message_id
                     WHERE s.id = ?1 AND s.workspace_id = ?2 AND s.trashed_at IS NULL
                     GROUP BY s.id
@@ -175,8 +175,8 @@ extension SessionRepository {
         else { return false }
         return try connection.cachedStatement(
             """
-            SELECT 1 FROM session_messages l JOIN sessions s ON s.id = l.session_id
-            WHERE l.session_id = ?1 AND l.message_id = ?2 AND s.trashed_at IS NULL
+            SELECT 1 FROM session_links l JOIN sessions s ON s.id = l.session_id
+            WHERE l.session_id = ?1 AND l.message_id = ?2 AND s.trashed_at IS NULL AND \(StoredRows.isShown)
             """
         ).first([.text(new.sessionId), .text(new.id)]) { _ in true } ?? false
     }

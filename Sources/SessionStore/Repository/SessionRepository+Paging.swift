@@ -19,27 +19,28 @@ extension SessionRepository {
             case _?: throw SessionStoreError.invalidCursor(page.cursor ?? "")
             }
             return try await database.read { connection in
-                let shown = try connection.cachedStatement(
-                    "SELECT 1 FROM sessions WHERE id = ?1 AND workspace_id = ?2 AND trashed_at IS NULL"
-                ).first([.text(sessionId), .text(workspaceId)]) { _ in true } ?? false
+                // The session shows the links before its reverted tail: `end` is the first position it does not.
+                let end = try connection.cachedStatement(
+                    "SELECT coalesce(reverted_from, \(Int64.max)) FROM sessions WHERE id = ?1 AND workspace_id = ?2 AND trashed_at IS NULL"
+                ).first([.text(sessionId), .text(workspaceId)]) { $0.int64(0) }
                 if let messageId {
                     let stillThere = try connection.cachedStatement(
-                        "SELECT 1 FROM session_messages WHERE session_id = ?1 AND position = ?2 AND message_id = ?3"
+                        "SELECT 1 FROM session_links WHERE session_id = ?1 AND position = ?2 AND message_id = ?3"
                     ).first([.text(sessionId), .integer(start), .text(messageId)]) { _ in true } ?? false
-                    guard shown, stillThere else { throw SessionStoreError.staleCursor(page.cursor ?? "") }
+                    guard let end, start < end, stillThere else { throw SessionStoreError.staleCursor(page.cursor ?? "") }
                 }
-                guard shown else { return Page(items: []) }
+                guard let end else { return Page(items: []) }
                 let rows = try connection.cachedStatement(
                     page.readsForward
                         ? """
-                          SELECT \(StoredRows.messageColumns), l.position FROM session_messages l JOIN messages m ON m.id = l.message_id
-                          WHERE l.session_id = ?1 AND l.position > ?2 ORDER BY l.position LIMIT ?3
+                          SELECT \(StoredRows.messageColumns), l.position FROM session_links l JOIN messages m ON m.id = l.message_id
+                          WHERE l.session_id = ?1 AND l.position > ?2 AND l.position < ?4 ORDER BY l.position LIMIT ?3
                           """
                         : """
-                          SELECT \(StoredRows.messageColumns), l.position FROM session_messages l JOIN messages m ON m.id = l.message_id
-                          WHERE l.session_id = ?1 AND l.position < ?2 ORDER BY l.position DESC LIMIT ?3
+                          SELECT \(StoredRows.messageColumns), l.position FROM session_links l JOIN messages m ON m.id = l.message_id
+                          WHERE l.session_id = ?1 AND l.position < min(?2, ?4) ORDER BY l.position DESC LIMIT ?3
                           """
-                ).map([.text(sessionId), .integer(start), .integer(Int64(page.limit + 1))]) { row in
+                ).map([.text(sessionId), .integer(start), .integer(Int64(page.limit + 1)), .integer(end)]) { row in
                     (message: try StoredRows.message(row), position: row.int64(16))
                 }
                 return Page(rows: rows, for: page) { .message(position: $0.position, messageId: $0.message.id) }
@@ -67,7 +68,7 @@ extension SessionRepository {
             let condition = key == nil ? "" : "AND (updated_at, id) \(comparison) (?3, ?4)"
             let sql = """
                 SELECT id, title, parent_id, forked_from_session_id, forked_from_message_id, created_at, updated_at,
-                       (SELECT count(*) FROM session_messages l WHERE l.session_id = s.id)
+                       (SELECT count(*) FROM session_links l WHERE l.session_id = s.id AND \(StoredRows.isShown))
                 FROM sessions s
                 WHERE workspace_id = ?1 AND trashed_at IS NULL \(condition)
                 ORDER BY updated_at \(order), id \(order) LIMIT ?2

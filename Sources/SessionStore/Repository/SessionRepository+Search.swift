@@ -17,8 +17,8 @@ extension SessionRepository {
         workspaceId: String, query: String, page: PageRequest = .first(20), marks: SnippetMarks = .markdownBold
     ) async throws -> Page<MessageSearchHit> {
         let sessionIds = """
-            SELECT l.session_id FROM session_messages l JOIN sessions s ON s.id = l.session_id
-            WHERE l.message_id = ?1 AND s.trashed_at IS NULL ORDER BY l.session_id
+            SELECT l.session_id FROM session_links l JOIN sessions s ON s.id = l.session_id
+            WHERE l.message_id = ?1 AND s.trashed_at IS NULL AND \(StoredRows.isShown) ORDER BY l.session_id
             """
         return try await search(
             "searchMessages", workspaceId: workspaceId, query: query, page: page,
@@ -26,8 +26,8 @@ extension SessionRepository {
             from: """
                 FROM message_search JOIN messages m ON m.search_rowid = message_search.rowid
                 WHERE message_search MATCH ?1 AND m.workspace_id = ?2 AND m.chunked = 0
-                  AND EXISTS (SELECT 1 FROM session_messages l JOIN sessions s ON s.id = l.session_id
-                              WHERE l.message_id = m.id AND s.trashed_at IS NULL)
+                  AND EXISTS (SELECT 1 FROM session_links l JOIN sessions s ON s.id = l.session_id
+                              WHERE l.message_id = m.id AND s.trashed_at IS NULL AND \(StoredRows.isShown))
                 """,
             leading: Self.streamingHits,
             marks: marks
@@ -88,8 +88,8 @@ extension SessionRepository {
             SELECT m.id, m.role, m.created_at, snippet(streaming_search, -1, ?3, ?4, '…', 16)
             FROM temp.streaming_search JOIN messages m ON m.search_rowid = streaming_search.rowid
             WHERE streaming_search MATCH ?1 AND m.workspace_id = ?2
-              AND EXISTS (SELECT 1 FROM session_messages l JOIN sessions s ON s.id = l.session_id
-                          WHERE l.message_id = m.id AND s.trashed_at IS NULL)
+              AND EXISTS (SELECT 1 FROM session_links l JOIN sessions s ON s.id = l.session_id
+                          WHERE l.message_id = m.id AND s.trashed_at IS NULL AND \(StoredRows.isShown))
             ORDER BY rank
             """
         ).map(arguments) { try hit($0, connection) }

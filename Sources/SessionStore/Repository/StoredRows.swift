@@ -13,6 +13,9 @@ package enum StoredRows {
         m.cost
         """
 
+    /// Whether the link `l` is one that its session `s` shows: it lies before the session's reverted tail, if any.
+    static let isShown = "(s.reverted_from IS NULL OR l.position < s.reverted_from)"
+
     /// A message's content as readers see it: with what its stream has flushed so far, as the schema's
     /// `conversation` view shows it. The subquery's order is the index's, which `group_concat` keeps.
     static let shownContent = """
@@ -112,15 +115,21 @@ package enum StoredRows {
         return texts.isEmpty ? nil : texts.joined(separator: "\n")
     }
 
+    /// The ids of the messages the session shows, in order: its links before its reverted tail.
     static func messageIds(of sessionId: String, _ connection: Connection) throws -> [String] {
-        try connection.cachedStatement("SELECT message_id FROM session_messages WHERE session_id = ?1 ORDER BY position")
-            .map([.text(sessionId)]) { $0.string(0) }
+        try connection.cachedStatement(
+            """
+            SELECT message_id FROM session_links
+            WHERE session_id = ?1 AND position < coalesce((SELECT reverted_from FROM sessions WHERE id = ?1), \(Int64.max))
+            ORDER BY position
+            """
+        ).map([.text(sessionId)]) { $0.string(0) }
     }
 
     /// The ids of the messages the session shows at positions 1 to `position`, in order.
     static func messageIds(of sessionId: String, upTo position: Int64, _ connection: Connection) throws -> [String] {
         try connection.cachedStatement(
-            "SELECT message_id FROM session_messages WHERE session_id = ?1 AND position <= ?2 ORDER BY position"
+            "SELECT message_id FROM session_links WHERE session_id = ?1 AND position <= ?2 ORDER BY position"
         ).map([.text(sessionId), .integer(position)]) { $0.string(0) }
     }
 
@@ -149,8 +158,8 @@ package enum StoredRows {
         try connection.cachedStatement(
             """
             SELECT l.session_id, l.message_id
-            FROM sessions s JOIN session_messages l ON l.session_id = s.id
-            WHERE s.workspace_id = ?1 AND s.trashed_at IS NULL
+            FROM sessions s JOIN session_links l ON l.session_id = s.id
+            WHERE s.workspace_id = ?1 AND s.trashed_at IS NULL AND \(isShown)
             ORDER BY l.session_id, l.position
             """
         ).forEach([.text(workspaceId)]) { row in
@@ -217,10 +226,13 @@ extension StoredRows {
     /// session links any more go with it. A tail exists only while the marker is set (revert sets it, unrevert and
     /// this clear both, and so does an update that clears the marker).
     static func discardTail(of sessionId: String, _ connection: Connection) throws {
-        try connection.cachedStatement("DELETE FROM reverted_links WHERE session_id = ?1").execute([.text(sessionId)])
+        try connection.cachedStatement(
+            "DELETE FROM session_links WHERE session_id = ?1 AND position >= (SELECT reverted_from FROM sessions WHERE id = ?1)"
+        ).execute([.text(sessionId)])
         guard connection.changes > 0 else { return }
-        try connection.cachedStatement("UPDATE sessions SET revert_message_id = NULL, revert_reason = NULL WHERE id = ?1")
-            .execute([.text(sessionId)])
+        try connection.cachedStatement(
+            "UPDATE sessions SET reverted_from = NULL, revert_message_id = NULL, revert_reason = NULL WHERE id = ?1"
+        ).execute([.text(sessionId)])
     }
 }
 

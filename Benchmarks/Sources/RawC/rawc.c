@@ -19,32 +19,32 @@ static const char *const SQL[STATEMENT_COUNT] = {
     [TOUCH_SESSION] = "UPDATE sessions SET updated_at = ?3 WHERE id = ?1 AND workspace_id = ?2",
     [INSERT_MESSAGE] = "INSERT INTO messages (id, session_id, role, content, parts, tool_calls, tool_call_id, status, "
                        "created_at, updated_at, workspace_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-    [APPEND_LINK] = "INSERT INTO session_messages (session_id, position, message_id) "
-                    "SELECT ?1, coalesce(max(position), 0) + 1, ?2 FROM session_messages WHERE session_id = ?1",
+    [APPEND_LINK] = "INSERT INTO session_links (session_id, position, message_id) "
+                    "SELECT ?1, coalesce(max(position), 0) + 1, ?2 FROM session_links WHERE session_id = ?1",
     [SELECT_MESSAGE] = "SELECT m.id, m.session_id, m.role, m.content, m.parts, m.tool_calls, m.tool_call_id, m.status, "
                        "m.created_at, m.updated_at FROM messages m WHERE m.id = ?1 AND m.workspace_id = ?2",
     [UPDATE_MESSAGE] = "UPDATE messages SET content = ?4, parts = ?5, tool_calls = ?6, tool_call_id = ?7, status = ?8, "
                        "updated_at = ?10 WHERE id = ?1 AND workspace_id = ?11 AND session_id = ?2 AND role = ?3 "
                        "AND created_at = ?9",
     [SELECT_MESSAGES] = "SELECT m.id, m.session_id, m.role, m.content, m.parts, m.tool_calls, m.tool_call_id, m.status, "
-                        "m.created_at, m.updated_at FROM sessions s JOIN session_messages l ON l.session_id = s.id "
+                        "m.created_at, m.updated_at FROM sessions s JOIN session_links l ON l.session_id = s.id "
                         "JOIN messages m ON m.id = l.message_id WHERE s.id = ?1 AND s.workspace_id = ?2 "
                         "ORDER BY l.position",
-    [SELECT_LINKS_OF_WORKSPACE] = "SELECT l.session_id, l.message_id FROM sessions s JOIN session_messages l "
+    [SELECT_LINKS_OF_WORKSPACE] = "SELECT l.session_id, l.message_id FROM sessions s JOIN session_links l "
                                   "ON l.session_id = s.id WHERE s.workspace_id = ?1 ORDER BY l.session_id, l.position",
     [SELECT_SESSIONS] = "SELECT id, workspace_id, title, parent_id, created_at, updated_at, model_provider_id, model_id, "
                         "agent, revert_message_id, revert_reason FROM sessions WHERE workspace_id = ?1 "
                         "ORDER BY updated_at DESC, id DESC",
     [SELECT_SESSION] = "SELECT id, workspace_id, title, parent_id, created_at, updated_at, model_provider_id, model_id, "
                        "agent, revert_message_id, revert_reason FROM sessions WHERE id = ?1 AND workspace_id = ?2",
-    [SELECT_MESSAGE_IDS] = "SELECT message_id FROM session_messages WHERE session_id = ?1 ORDER BY position",
+    [SELECT_MESSAGE_IDS] = "SELECT message_id FROM session_links WHERE session_id = ?1 ORDER BY position",
     [COUNT_SESSIONS] = "SELECT count(*) FROM sessions WHERE workspace_id = ?1",
     [INSERT_SESSION] = "INSERT INTO sessions (id, workspace_id, title, parent_id, created_at, updated_at, "
                        "model_provider_id, model_id, agent, revert_message_id, revert_reason) "
                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-    [COPY_LINKS] = "INSERT INTO session_messages (session_id, position, message_id) "
-                   "SELECT ?1, position, message_id FROM session_messages WHERE session_id = ?2",
-    [DELETE_LINKS_AFTER] = "DELETE FROM session_messages WHERE session_id = ?1 AND position > ?2",
+    [COPY_LINKS] = "INSERT INTO session_links (session_id, position, message_id) "
+                   "SELECT ?1, position, message_id FROM session_links WHERE session_id = ?2",
+    [DELETE_LINKS_AFTER] = "DELETE FROM session_links WHERE session_id = ?1 AND position > ?2",
     [STAMP_SESSION] = "UPDATE sessions SET updated_at = ?2 WHERE id = ?1",
     [DELETE_SESSION] = "DELETE FROM sessions WHERE id = ?1 AND workspace_id = ?2",
 };

@@ -146,7 +146,7 @@ enum Prose {
                 INSERT INTO messages (id, workspace_id, session_id, role, content, status, created_at, updated_at)
                 VALUES (?1, ?2, ?3, 'assistant', ?4, 'completed', 1, 1)
                 """)
-            let link = try connection.prepare("INSERT INTO session_messages (session_id, position, message_id) VALUES (?1, ?2, ?3)")
+            let link = try connection.prepare("INSERT INTO session_links (session_id, position, message_id) VALUES (?1, ?2, ?3)")
             for index in 0..<messages {
                 let session = "s\(index / 100)"
                 if index % 100 == 0 {

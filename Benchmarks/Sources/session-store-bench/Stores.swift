@@ -262,8 +262,8 @@ final class GRDBStore: BenchmarkedStore, @unchecked Sendable {
                     updated_at, workspace_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
                 """).execute(arguments: [id, session, "assistant", Workload.content, parts, nil, nil, "completed", now, now, workspace])
             try db.cachedStatement(sql: """
-                INSERT INTO session_messages (session_id, position, message_id)
-                SELECT ?1, coalesce(max(position), 0) + 1, ?2 FROM session_messages WHERE session_id = ?1
+                INSERT INTO session_links (session_id, position, message_id)
+                SELECT ?1, coalesce(max(position), 0) + 1, ?2 FROM session_links WHERE session_id = ?1
                 """).execute(arguments: [session, id])
         }
     }
@@ -296,7 +296,7 @@ final class GRDBStore: BenchmarkedStore, @unchecked Sendable {
             try MessageRecord.fetchAll(db.cachedStatement(sql: """
                 SELECT m.id, m.session_id, m.role, m.content, m.parts, m.tool_calls, m.tool_call_id, m.status,
                     m.created_at, m.updated_at
-                FROM sessions s JOIN session_messages l ON l.session_id = s.id JOIN messages m ON m.id = l.message_id
+                FROM sessions s JOIN session_links l ON l.session_id = s.id JOIN messages m ON m.id = l.message_id
                 WHERE s.id = ?1 AND s.workspace_id = ?2 ORDER BY l.position
                 """), arguments: [session, workspace]).count
         }
@@ -306,7 +306,7 @@ final class GRDBStore: BenchmarkedStore, @unchecked Sendable {
         try await pool.read { [workspace] db in
             var messageIds: [String: [String]] = [:]
             let links = try GRDB.Row.fetchCursor(db.cachedStatement(sql: """
-                SELECT l.session_id, l.message_id FROM sessions s JOIN session_messages l ON l.session_id = s.id
+                SELECT l.session_id, l.message_id FROM sessions s JOIN session_links l ON l.session_id = s.id
                 WHERE s.workspace_id = ?1 ORDER BY l.session_id, l.position
                 """), arguments: [workspace])
             while let row = try links.next() {
@@ -337,7 +337,7 @@ final class GRDBStore: BenchmarkedStore, @unchecked Sendable {
         else { throw BenchmarkError.sqlite(0, "no session") }
         var session = record.session
         session.messageIds = try String.fetchAll(
-            db.cachedStatement(sql: "SELECT message_id FROM session_messages WHERE session_id = ?1 ORDER BY position"),
+            db.cachedStatement(sql: "SELECT message_id FROM session_links WHERE session_id = ?1 ORDER BY position"),
             arguments: [id])
         return session
     }
@@ -351,8 +351,8 @@ final class GRDBStore: BenchmarkedStore, @unchecked Sendable {
                 INSERT INTO sessions (\(Self.sessionColumns)) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
                 """).execute(arguments: [id, workspace, "\(source.title ?? "") (fork)", original, now, now, nil, nil, nil, nil, nil])
             try db.cachedStatement(sql: """
-                INSERT INTO session_messages (session_id, position, message_id)
-                SELECT ?1, position, message_id FROM session_messages WHERE session_id = ?2
+                INSERT INTO session_links (session_id, position, message_id)
+                SELECT ?1, position, message_id FROM session_links WHERE session_id = ?2
                 """).execute(arguments: [id, original])
         }
         return id
@@ -363,7 +363,7 @@ final class GRDBStore: BenchmarkedStore, @unchecked Sendable {
         try await pool.write { db in
             let session = try self.session(sessionId, db)
             guard let index = session.messageIds.firstIndex(of: messageId) else { throw BenchmarkError.sqlite(0, "no message") }
-            try db.cachedStatement(sql: "DELETE FROM session_messages WHERE session_id = ?1 AND position > ?2")
+            try db.cachedStatement(sql: "DELETE FROM session_links WHERE session_id = ?1 AND position > ?2")
                 .execute(arguments: [sessionId, index + 1])
             try db.cachedStatement(sql: "UPDATE sessions SET updated_at = ?2 WHERE id = ?1").execute(arguments: [sessionId, now])
         }

@@ -51,7 +51,7 @@ enum Workload {
                 INSERT INTO messages (id, workspace_id, session_id, role, content, parts, status, created_at, updated_at)
                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'completed', ?7, ?7)
                 """)
-            let link = try connection.prepare("INSERT INTO session_messages (session_id, position, message_id) VALUES (?1, ?2, ?3)")
+            let link = try connection.prepare("INSERT INTO session_links (session_id, position, message_id) VALUES (?1, ?2, ?3)")
             var clock: Int64 = 1_795_000_000_000
             for shape in sessions {
                 clock += 1

@@ -3,8 +3,9 @@
 -- A revert used to move the links it removed into `reverted_links`, and an unrevert moved them back: two B-trees
 -- written per link each way. Now every link of a session lives in `session_links`, and `sessions.reverted_from`
 -- says where its reverted tail starts, so a revert or an unrevert writes one row whatever the tail's length.
--- `session_messages` and `reverted_links` stay, as views that read as the tables did; they take inserts (which
--- is how `session-store copy` and a shell user fill them), not updates or deletes: write `session_links` for those.
+-- `session_messages` and `reverted_links` stay, as views that read as the tables did. `session_messages` also takes
+-- inserts, updates and deletes as the table did; `reverted_links` takes inserts (how `session-store copy` fills a
+-- store) and deletes.
 
 -- The position of the first link of the session's reverted tail; NULL when nothing is reverted. The links from
 -- it to the last one are the tail, in order; those before it are what the session shows.
@@ -50,12 +51,25 @@ SELECT l.session_id, l.position - s.reverted_from + 1 AS position, l.message_id
 FROM session_links l JOIN sessions s ON s.id = l.session_id
 WHERE l.position >= s.reverted_from;
 
--- A link inserted into a view goes to the end of what the session shows, or of its tail: insert a session's shown
--- links before its reverted ones, each in order.
+-- Writes through the views land in `session_links`. A link inserted into a view goes where the session shows it,
+-- or to its tail: insert a session's shown links before its reverted ones, each in order.
 CREATE TRIGGER session_messages_insert
 INSTEAD OF INSERT ON session_messages
 BEGIN
     INSERT INTO session_links (session_id, position, message_id) VALUES (NEW.session_id, NEW.position, NEW.message_id);
+END;
+
+CREATE TRIGGER session_messages_update
+INSTEAD OF UPDATE ON session_messages
+BEGIN
+    UPDATE session_links SET session_id = NEW.session_id, position = NEW.position, message_id = NEW.message_id
+    WHERE session_id = OLD.session_id AND position = OLD.position;
+END;
+
+CREATE TRIGGER session_messages_delete
+INSTEAD OF DELETE ON session_messages
+BEGIN
+    DELETE FROM session_links WHERE session_id = OLD.session_id AND position = OLD.position;
 END;
 
 CREATE TRIGGER reverted_links_insert
@@ -66,6 +80,14 @@ BEGIN
     WHERE id = NEW.session_id AND reverted_from IS NULL;
     INSERT INTO session_links (session_id, position, message_id)
     SELECT NEW.session_id, reverted_from + NEW.position - 1, NEW.message_id FROM sessions WHERE id = NEW.session_id;
+END;
+
+CREATE TRIGGER reverted_links_delete
+INSTEAD OF DELETE ON reverted_links
+BEGIN
+    DELETE FROM session_links
+    WHERE session_id = OLD.session_id
+      AND position = (SELECT reverted_from FROM sessions WHERE id = OLD.session_id) + OLD.position - 1;
 END;
 
 -- For people with the sqlite3 shell: as in version 4, over the new table.

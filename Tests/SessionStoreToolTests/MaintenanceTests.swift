@@ -99,13 +99,13 @@ import TestSupport
         let healthy = try await Tool.succeed("check", "--db", database)
         #expect(healthy.standardOutput.hasPrefix("ok:"))
 
-        // Break the invariants the way a hand edit in the shell could.
+        // Break the invariants the way a hand edit in the shell could (through the view `session_messages` too).
         let connection = try writableConnection()
         try connection.execute("PRAGMA foreign_keys = OFF")
         try connection.execute(
             "INSERT INTO messages (id, workspace_id, session_id, role, created_at, updated_at) VALUES ('lonely', 'ws-7-0', 's', 'user', 0, 0)")
-        try connection.execute("UPDATE session_links SET position = position + 10 WHERE position = 2")
-        try connection.execute("INSERT INTO session_links VALUES ('01M8861N5K1DB96S2Z487FWAP6', 50, 'ghost')")
+        try connection.execute("UPDATE session_messages SET position = position + 10 WHERE position = 2")
+        try connection.execute("INSERT INTO session_messages VALUES ('01M8861N5K1DB96S2Z487FWAP6', 50, 'ghost')")
         try connection.execute("UPDATE sessions SET reverted_from = 1000 WHERE id = '01M8861N5K1DB96S2Z487FWAP6'")
         try connection.execute("DROP TRIGGER messages_search_on_insert_by_hand")
         try connection.execute(

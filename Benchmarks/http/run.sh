@@ -5,6 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 duration=${1:-20}
+for tool in wrk node; do
+    command -v "$tool" >/dev/null || { echo "run.sh needs $tool (Debian: apt-get install -y wrk nodejs)" >&2; exit 1; }
+done
 scratch=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$scratch"' EXIT
 

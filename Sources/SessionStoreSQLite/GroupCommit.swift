@@ -110,15 +110,13 @@ final class GroupCommit: Sendable {
         } catch {
             return group.forEach { $0.fail(error) }
         }
-        var done: [any QueuedWrite] = []
         for (index, write) in group.enumerated() {
             write.runInSavepoint(connection)
-            done.append(write)
             // A full disk or an I/O error can make SQLite roll the whole transaction back: the writes so far lost
             // their work with it, and the ones after go in the next group.
             if !connection.isInTransaction {
                 let error = write.failure ?? SQLiteError(code: .error, message: "SQLite rolled the transaction back")
-                done.forEach { $0.fail(error) }
+                group[...index].forEach { $0.fail(error) }
                 requeue(group[(index + 1)...])
                 return
             }
@@ -129,9 +127,9 @@ final class GroupCommit: Sendable {
             if connection.isInTransaction {
                 try? connection.execute("ROLLBACK")
             }
-            return done.forEach { $0.fail(error) }
+            return group.forEach { $0.fail(error) }
         }
-        done.forEach { $0.tell() }
+        group.forEach { $0.tell() }
     }
 
     private func requeue(_ writes: ArraySlice<any QueuedWrite>) {

@@ -97,6 +97,7 @@ public final class Connection {
             guard code == SQLITE_OK else { throw SQLiteError(code: code, connection: handle) }
         }
         try execute("PRAGMA foreign_keys = ON")
+        try BestMatchRanking.register(on: handle)
         if case .file = location, options.access == .readWrite {
             let mode = try firstText("PRAGMA journal_mode = WAL")
             guard mode == "wal" else {

@@ -167,6 +167,32 @@ import TestSupport
         }
     }
 
+    /// The ranking scores only the best few matches of the whole index; when another workspace holds all of them, the
+    /// workspace's own hits still come, each once and best first.
+    @Test func hitsComeBestFirstWhenAnotherWorkspaceHoldsTheBestMatches() async throws {
+        let other = try await repository.createSession(workspaceId: "other")
+        for _ in 0..<60 {
+            _ = try await repository.addMessage(workspaceId: "other", sessionId: other.id, message: Fixtures.text(.user, "needle needle"))
+        }
+        let session = try await repository.createSession(workspaceId: workspace)
+        var ids: [String] = []
+        for index in 0..<40 {
+            // The word once, in a longer text each time: a worse bm25 match than the one before, and than any of the other workspace's.
+            let text = ["needle"] + Array(repeating: "hay", count: index + 1)
+            ids.append(try await repository.addMessage(
+                workspaceId: workspace, sessionId: session.id, message: Fixtures.text(.user, text.joined(separator: " "))).id)
+        }
+        var walked: [String] = []
+        var page = try await repository.searchMessages(workspaceId: workspace, query: "needle", page: .first(7))
+        while true {
+            walked += page.items.map(\.messageId)
+            guard let after = page.after else { break }
+            page = try await repository.searchMessages(workspaceId: workspace, query: "needle", page: .after(after, limit: 7))
+        }
+        #expect(walked == ids)
+        #expect(try await repository.searchMessages(workspaceId: "other", query: "needle", page: .first(100)).items.count == 60)
+    }
+
     /// Queries that would be FTS5 syntax, or break it, if they reached it raw.
     static let hostileQueries = [
         "\"", "\"unbalanced", "a\"b", "\"\"", "NEAR(needle hay)", "needle NEAR hay", "NEAR", "AND", "OR", "NOT", "needle OR",

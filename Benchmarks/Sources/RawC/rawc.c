@@ -8,7 +8,7 @@
 enum {
     BEGIN, COMMIT, ROLLBACK, TOUCH_SESSION, INSERT_MESSAGE, APPEND_LINK, SELECT_MESSAGE, UPDATE_MESSAGE,
     SELECT_MESSAGES, SELECT_LINKS_OF_WORKSPACE, SELECT_SESSIONS, SELECT_SESSION, SELECT_MESSAGE_IDS, INSERT_SESSION, COUNT_SESSIONS,
-    COPY_LINKS, DELETE_LINKS_AFTER, STAMP_SESSION, DELETE_SESSION, STATEMENT_COUNT
+    COPY_LINKS, DELETE_LINKS_AFTER, STAMP_SESSION, DELETE_SESSION, SEARCH_MESSAGES, SEARCH_SESSION_IDS, STATEMENT_COUNT
 };
 
 // The SQL SessionStore's repository runs, statement for statement.
@@ -47,6 +47,16 @@ static const char *const SQL[STATEMENT_COUNT] = {
     [DELETE_LINKS_AFTER] = "DELETE FROM session_links WHERE session_id = ?1 AND position > ?2",
     [STAMP_SESSION] = "UPDATE sessions SET updated_at = ?2 WHERE id = ?1",
     [DELETE_SESSION] = "DELETE FROM sessions WHERE id = ?1 AND workspace_id = ?2",
+    // searchMessages' query as it was before bm25_best: SQLite's bm25() ranks every match.
+    [SEARCH_MESSAGES] = "SELECT m.id, m.role, m.created_at, snippet(message_search, -1, '**', '**', '…', 16) "
+                        "FROM message_search JOIN messages m ON m.search_rowid = message_search.rowid "
+                        "WHERE message_search MATCH ?1 AND m.workspace_id = ?2 AND m.chunked = 0 "
+                        "AND EXISTS (SELECT 1 FROM session_links l JOIN sessions s ON s.id = l.session_id "
+                        "WHERE l.message_id = m.id AND s.trashed_at IS NULL "
+                        "AND (s.reverted_from IS NULL OR l.position < s.reverted_from)) ORDER BY rank LIMIT ?3",
+    [SEARCH_SESSION_IDS] = "SELECT l.session_id FROM session_links l JOIN sessions s ON s.id = l.session_id "
+                           "WHERE l.message_id = ?1 AND s.trashed_at IS NULL "
+                           "AND (s.reverted_from IS NULL OR l.position < s.reverted_from) ORDER BY l.session_id",
 };
 
 struct rawc_store {
@@ -329,4 +339,26 @@ int rawc_delete_session(rawc_store *store, const char *workspace_id, const char 
     text(remove, 1, session_id);
     text(remove, 2, workspace_id);
     return finish(store, run(remove));
+}
+
+int64_t rawc_search_messages(rawc_store *store, const char *workspace_id, const char *expression, int limit) {
+    sqlite3_stmt *search = statement(store, SEARCH_MESSAGES);
+    text(search, 1, expression);
+    text(search, 2, workspace_id);
+    sqlite3_bind_int(search, 3, limit);
+    int64_t hits = 0;
+    int code;
+    while ((code = sqlite3_step(search)) == SQLITE_ROW) {
+        copy_text(store, search, 0);
+        copy_text(store, search, 1);
+        sqlite3_column_int64(search, 2);
+        copy_text(store, search, 3);
+        sqlite3_stmt *sessions = statement(store, SEARCH_SESSION_IDS);
+        sqlite3_bind_text(sessions, 1, (const char *)sqlite3_column_text(search, 0), -1, SQLITE_TRANSIENT);
+        while (sqlite3_step(sessions) == SQLITE_ROW) copy_text(store, sessions, 0);
+        sqlite3_reset(sessions);
+        hits++;
+    }
+    sqlite3_reset(search);
+    return code == SQLITE_DONE ? hits : -1;
 }

@@ -85,14 +85,21 @@ extension Scenarios {
         for (label, query) in [("common", Prose.commonQuery), ("rarer", Prose.rarerQuery)] {
             let store = try await OursStore(path: try scratch.copy(of: template, as: "ours-search.sqlite"))
             let repository = store.repository
+            // C runs the query as SessionStore did before bm25_best, SQLite's bm25() ranking every match.
+            let c = try RawCStore(path: try scratch.copy(of: template, as: "c-search.sqlite"))
             var hits = 0
+            var cHits = 0
             var row = try await row(
-                "searchMessages, two \(label) words (\(query)), top 20 with snippets, \(messages) messages (SessionStore alone)",
-                [("ours", store)], iterations: { _ in 30 }, warmups: 3
-            ) { _, _ in
-                hits = try await repository.searchMessages(workspaceId: Workload.workspace, query: query, page: .first(20)).items.count
+                "searchMessages, two \(label) words (\(query)), top 20 with snippets, \(messages) messages (C: ranked by bm25())",
+                [("ours", store), ("c", c)], iterations: { _ in 30 }, warmups: 3
+            ) { measured, _ in
+                if measured === c {
+                    cHits = try c.searchMessages(Prose.expression(query), limit: 21)
+                } else {
+                    hits = try await repository.searchMessages(workspaceId: Workload.workspace, query: query, page: .first(20)).items.count
+                }
             }
-            row.note = "\(try Prose.matches(template, query)) messages match, \(hits) shown; " + note
+            row.note = "\(try Prose.matches(template, query)) messages match, \(hits) shown (C: \(cHits) of 21); " + note
             rows.append(row)
         }
         return rows
@@ -165,9 +172,13 @@ enum Prose {
     static func matches(_ path: String, _ query: String) throws -> Int64 {
         let connection = try Connection(location: .file(path), options: ConnectionOptions(access: .readOnly))
         defer { connection.close() }
-        let expression = query.split(separator: " ").map { "\"\($0)\"" }.joined(separator: " ") + "*"
         return try connection.prepare("SELECT count(*) FROM message_search WHERE message_search MATCH ?1")
-            .first([.text(expression)]) { $0.int64(0) } ?? 0
+            .first([.text(expression(query))]) { $0.int64(0) } ?? 0
+    }
+
+    /// The FTS5 expression searchMessages makes of `query`'s words (the last a prefix).
+    static func expression(_ query: String) -> String {
+        query.split(separator: " ").map { "\"\($0)\"" }.joined(separator: " ") + "*"
     }
 
     /// The bytes the message search index takes on disk, and the bytes of the text it indexes.

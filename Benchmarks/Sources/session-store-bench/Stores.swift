@@ -168,6 +168,15 @@ final class RawCStore: BenchmarkedStore {
         Int(rawc_count_sessions(store, workspace))
     }
 
+    /// Returns the number of hits: the best `limit` of the FTS5 `expression`, as SessionStore searched before
+    /// bm25_best.
+    func searchMessages(_ expression: String, limit: Int) throws -> Int {
+        let hits = rawc_search_messages(store, workspace, expression, Int32(limit))
+        rawc_release_values(store)
+        guard hits >= 0 else { throw BenchmarkError.sqlite(-1, "search") }
+        return Int(hits)
+    }
+
     func fork(_ session: String) async throws -> String {
         let id = nextId()
         try check(rawc_fork_session(store, workspace, session, id, now()), "fork")

@@ -22,10 +22,10 @@ extension SessionRepository {
             """
         return try await search(
             "searchMessages", workspaceId: workspaceId, query: query, page: page,
-            columns: "m.id, m.role, m.created_at, snippet(message_search, -1, ?3, ?4, '…', 16)",
-            from: """
-                FROM message_search JOIN messages m ON m.search_rowid = message_search.rowid
-                WHERE message_search MATCH ?1 AND m.workspace_id = ?2 AND m.chunked = 0
+            columns: "m.id, m.role, m.created_at, CASE WHEN m.id IS NOT NULL THEN snippet(message_search, -1, ?3, ?4, '…', 16) END",
+            index: "message_search",
+            rows: """
+                messages m ON m.search_rowid = message_search.rowid AND m.workspace_id = ?2 AND m.chunked = 0
                   AND EXISTS (SELECT 1 FROM session_links l JOIN sessions s ON s.id = l.session_id
                               WHERE l.message_id = m.id AND s.trashed_at IS NULL AND \(StoredRows.isShown))
                 """,
@@ -50,11 +50,9 @@ extension SessionRepository {
     ) async throws -> Page<SessionSearchHit> {
         try await search(
             "searchSessions", workspaceId: workspaceId, query: query, page: page,
-            columns: "s.id, highlight(session_search, 0, ?3, ?4), s.updated_at",
-            from: """
-                FROM session_search JOIN sessions s ON s.search_rowid = session_search.rowid
-                WHERE session_search MATCH ?1 AND s.workspace_id = ?2 AND s.trashed_at IS NULL
-                """,
+            columns: "s.id, CASE WHEN s.id IS NOT NULL THEN highlight(session_search, 0, ?3, ?4) END, s.updated_at",
+            index: "session_search",
+            rows: "sessions s ON s.search_rowid = session_search.rowid AND s.workspace_id = ?2 AND s.trashed_at IS NULL",
             marks: marks
         ) { row, _ in
             SessionSearchHit(sessionId: row.string(0), title: row.string(1), updatedAt: row.int64(2))
@@ -95,11 +93,12 @@ extension SessionRepository {
         ).map(arguments) { try hit($0, connection) }
     }
 
-    /// Runs one search: the few hits `leading` finds, then `columns` of the best hits `from` the index; the
-    /// query bound to ?1, the workspace to ?2, the marks to ?3 and ?4, each row made a hit by `hit`.
+    /// Runs one search: the few hits `leading` finds, then `columns` of the best matches in `index` that join
+    /// `rows` (the first column NULL for a match `rows` refuses); the query bound to ?1, the workspace to ?2, the
+    /// marks to ?3 and ?4, each row made a hit by `hit`.
     private func search<Hit: Sendable>(
-        _ operation: String, workspaceId: String, query text: String, page: PageRequest, columns: String, from shown: String,
-        leading: (@Sendable (Connection, [SQLiteValue], (Row, Connection) throws -> Hit) throws -> [Hit])? = nil,
+        _ operation: String, workspaceId: String, query text: String, page: PageRequest, columns: String, index: String,
+        rows: String, leading: (@Sendable (Connection, [SQLiteValue], (Row, Connection) throws -> Hit) throws -> [Hit])? = nil,
         marks: SnippetMarks, hit: @escaping @Sendable (Row, Connection) throws -> Hit
     ) async throws -> Page<Hit> {
         try await configuration.logged(operation, workspaceId: workspaceId) {
@@ -111,16 +110,56 @@ extension SessionRepository {
                 let arguments = matching + [.text(marks.open), .text(marks.close)]
                 let first = try leading?(connection, arguments, hit) ?? []
                 let window = try Self.searchWindow(page, query: query) {
-                    try Int64(first.count) + (connection.cachedStatement("SELECT count(*) \(shown)").first(matching) { $0.int64(0) } ?? 0)
+                    let count = "SELECT count(*) FROM \(index) JOIN \(rows) WHERE \(index) MATCH ?1"
+                    return try Int64(first.count) + (connection.cachedStatement(count).first(matching) { $0.int64(0) } ?? 0)
                 }
                 let shownFirst = first.dropFirst(Int(window.offset)).prefix(Int(window.count))
-                let ranked = try connection.cachedStatement("SELECT \(columns) \(shown) ORDER BY rank LIMIT ?5 OFFSET ?6").map(
-                    arguments + [
-                        .integer(window.count - Int64(shownFirst.count)), .integer(max(window.offset - Int64(first.count), 0)),
-                    ]
+                let ranked = try Self.bestHits(
+                    connection.cachedStatement(
+                        """
+                        SELECT \(columns) FROM \(index) LEFT JOIN \(rows)
+                        WHERE \(index) MATCH ?1 AND \(index).rank MATCH ?5 ORDER BY rank LIMIT ?6
+                        """),
+                    arguments, skipping: max(window.offset - Int64(first.count), 0),
+                    count: window.count - Int64(shownFirst.count)
                 ) { try hit($0, connection) }
                 return window.page(of: Array(shownFirst) + ranked, query: query)
             }
+        }
+    }
+
+    /// The `count` best hits after the `skipped` first, from `ranked`'s matches in order. `bm25_best` ranks just
+    /// as many of the best matches of the whole index as the page needs; when some of them are not hits (another
+    /// workspace's, or trashed) and the page is not full, more are ranked, as many more as the share of hits
+    /// among those read says the page needs, twice over.
+    private static func bestHits<Hit>(
+        _ ranked: Statement, _ arguments: [SQLiteValue], skipping skipped: Int64, count: Int64, _ hit: (Row) throws -> Hit
+    ) throws -> [Hit] {
+        guard count > 0 else { return [] }
+        // The hits among the first `limit` matches `rank` orders, how many there were, and whether they are the
+        // page: it is full, or every match was read.
+        func read(rank: String, limit: Int64) throws -> (hits: [Hit], shown: Int64, isPage: Bool) {
+            var hits: [Hit] = []
+            var matches: Int64 = 0
+            var shown: Int64 = 0
+            try ranked.bind(arguments + [.text(rank), .integer(limit)])
+            defer { ranked.reset() }
+            while hits.count < count, try ranked.step() {
+                matches += 1
+                guard !ranked.row.isNull(0) else { continue }
+                shown += 1
+                if shown > skipped { hits.append(try hit(ranked.row)) }
+            }
+            return (hits, shown, hits.count == count || matches < limit)
+        }
+        let needed = skipped + count
+        var candidates = needed
+        while true {
+            let best = try read(rank: "\(BestMatchRanking.name)(\(candidates))", limit: candidates)
+            if best.isPage { return best.hits }
+            let growth = best.shown == 0 ? 16 : max(2, 2 * needed / best.shown)
+            guard candidates <= Int64(Int32.max) / growth else { return try read(rank: "bm25()", limit: -1).hits }
+            candidates *= growth
         }
     }
 

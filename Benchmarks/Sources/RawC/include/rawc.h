@@ -32,5 +32,8 @@ int rawc_fork_session(rawc_store *store, const char *workspace_id, const char *s
 int rawc_revert(rawc_store *store, const char *workspace_id, const char *session_id, const char *message_id,
                 int64_t now);
 int rawc_delete_session(rawc_store *store, const char *workspace_id, const char *session_id);
+/// The best `limit` messages of the workspace that match the FTS5 `expression`, with their snippets and sessions,
+/// as searchMessages read them before bm25_best (SQLite's bm25() ranking every match); the number of hits, or -1.
+int64_t rawc_search_messages(rawc_store *store, const char *workspace_id, const char *expression, int limit);
 
 #endif

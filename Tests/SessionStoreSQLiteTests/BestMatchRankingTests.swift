@@ -40,7 +40,7 @@ import Testing
         }
     }
 
-    @Test func fewerMatchesAreScoredThanMatch() throws {
+    @Test func mostMatchesOfCommonWordsAreLeftUnscored() throws {
         let scores = try connection.prepare("SELECT rank FROM t WHERE t MATCH 'ant bee' AND rank MATCH 'bm25_best(10)'")
             .map { $0.double(0) }
         let unscored = scores.filter { $0 == 1 }.count

@@ -20,6 +20,17 @@ import TestSupport
         try await repository.searchMessages(workspaceId: workspace ?? self.workspace, query: query, page: .first(100)).items.map(\.messageId)
     }
 
+    /// Every hit of `query`, read forward `limit` at a time.
+    func walked(_ query: String, by limit: Int) async throws -> [String] {
+        var walked: [String] = []
+        var page = try await repository.searchMessages(workspaceId: workspace, query: query, page: .first(limit))
+        while true {
+            walked += page.items.map(\.messageId)
+            guard let after = page.after else { return walked }
+            page = try await repository.searchMessages(workspaceId: workspace, query: query, page: .after(after, limit: limit))
+        }
+    }
+
     @Test func wordsAreFoundInContentAndInTextPartsButNotInOtherParts() async throws {
         let session = try await repository.createSession(workspaceId: workspace)
         let plain = try await repository.addMessage(
@@ -147,14 +158,7 @@ import TestSupport
                 workspaceId: workspace, sessionId: session.id, message: Fixtures.text(.user, text.joined(separator: " "))).id)
         }
         #expect(try await found("needle") == ids)
-        var walked: [String] = []
-        var page = try await repository.searchMessages(workspaceId: workspace, query: "needle", page: .first(3))
-        while true {
-            walked += page.items.map(\.messageId)
-            guard let after = page.after else { break }
-            page = try await repository.searchMessages(workspaceId: workspace, query: "needle", page: .after(after, limit: 3))
-        }
-        #expect(walked == ids)
+        #expect(try await walked("needle", by: 3) == ids)
         let last = try await repository.searchMessages(workspaceId: workspace, query: "needle", page: .last(4))
         #expect(last.items.map(\.messageId) == Array(ids[6...]))
         #expect(last.after == nil)
@@ -182,14 +186,7 @@ import TestSupport
             ids.append(try await repository.addMessage(
                 workspaceId: workspace, sessionId: session.id, message: Fixtures.text(.user, text.joined(separator: " "))).id)
         }
-        var walked: [String] = []
-        var page = try await repository.searchMessages(workspaceId: workspace, query: "needle", page: .first(7))
-        while true {
-            walked += page.items.map(\.messageId)
-            guard let after = page.after else { break }
-            page = try await repository.searchMessages(workspaceId: workspace, query: "needle", page: .after(after, limit: 7))
-        }
-        #expect(walked == ids)
+        #expect(try await walked("needle", by: 7) == ids)
         #expect(try await repository.searchMessages(workspaceId: "other", query: "needle", page: .first(100)).items.count == 60)
     }
 

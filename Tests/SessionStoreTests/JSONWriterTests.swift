@@ -63,6 +63,15 @@ import Testing
         }
     }
 
+    @Test(arguments: [Int64.min, Int64.min + 1, -10, -9, -1, 0, 1, 9, 10, 99, 100, 1_733_097_600_000, Int64.max - 1, .max])
+    func anIntegerIsWrittenAsJSONEncoderWritesIt(value: Int64) throws {
+        var generator = SystemRandomNumberGenerator()
+        var message = Self.randomMessage(&generator, cost: 0)
+        message.createdAt = value
+        message.usage = Usage(inputTokens: Int(value), outputTokens: Int(truncatingIfNeeded: value / 7))
+        #expect(try MessageJSON.encode(message) == Array(Self.encoder.encode(message)))
+    }
+
     @Test(arguments: [Double.infinity, -.infinity, .nan])
     func aCostJSONCannotHoldThrowsAsJSONEncoderDoes(cost: Double) throws {
         var generator = SystemRandomNumberGenerator()

@@ -156,17 +156,29 @@ package struct JSONWriter {
 
     // MARK: JSON
 
+    // Each element is passed as it is in the array: a copy of a message retained and released every string in it.
     private mutating func array<Element>(_ elements: [Element], _ element: (inout JSONWriter, Element) throws -> Void) rethrows {
         bytes.append(UInt8(ascii: "["))
-        for (index, value) in elements.enumerated() {
+        for index in elements.indices {
             if index > 0 { bytes.append(UInt8(ascii: ",")) }
-            try element(&self, value)
+            try element(&self, elements[index])
         }
         bytes.append(UInt8(ascii: "]"))
     }
 
-    private mutating func integer(_ value: some BinaryInteger) {
-        bytes.append(contentsOf: value.description.utf8)
+    /// `value` in decimal, as `description` spells it, without making a string of it first.
+    private mutating func integer(_ value: some FixedWidthInteger) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = UInt64(value.magnitude)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var start = digits.count
+            repeat {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            bytes.append(contentsOf: digits[start...])
+        }
     }
 
     /// `value` as `JSONEncoder` spells it: Swift's shortest round-trip text, without a trailing `.0`. JSON has no

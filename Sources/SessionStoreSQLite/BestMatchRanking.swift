@@ -41,13 +41,13 @@ public enum BestMatchRanking {
         guard argumentCount == 1, let arguments, sqlite3_value_type(arguments[0]) == SQLITE_INTEGER,
             sqlite3_value_int64(arguments[0]) >= 1, sqlite3_value_int64(arguments[0]) <= Int64(Int32.max)
         else {
-            sqlite3_result_error(result, "\(name) takes one argument: how many best matches to rank, at least 1", -1)
+            sqlite3_result_error(result, "\(name) takes one argument: how many best matches to rank, from 1 to \(Int32.max)", -1)
             return
         }
-        let code = Ranking.of(api, context, best: Int(sqlite3_value_int64(arguments[0]))) { ranking throws(FTS5Code) in
+        let scored = Ranking.of(api, context, best: Int(sqlite3_value_int64(arguments[0]))) { ranking throws(FTS5Code) in
             try ranking.score(api, context)
         }
-        switch code {
+        switch scored {
         case .success(let score?): sqlite3_result_double(result, score)
         case .success(nil): sqlite3_result_double(result, 1)
         case .failure(let code): sqlite3_result_error_code(result, code.value)
@@ -83,7 +83,6 @@ private final class Ranking {
         self.inverseFrequencies = inverseFrequencies
         frequencies = Array(repeating: 0, count: inverseFrequencies.count)
         lastPositions = Array(repeating: -1, count: columns)
-        kept.reserveCapacity(best)
     }
 
     /// Runs `body` with the query's ranking, made at its first row and kept by FTS5 until the query ends.

@@ -34,7 +34,7 @@ import Testing
     func theFirstKAreBm25sFirstKInItsOrder(query: String) throws {
         let matches = try connection.prepare("SELECT count(*) FROM t WHERE t MATCH ?1").first([.text(query)]) { Int($0.int64(0)) } ?? 0
         #expect(matches > 20)
-        for best in [1, 2, 7, 20, 100, matches, matches + 5] {
+        for best in [1, 2, 7, 20, 100, matches, matches + 5, Int(Int32.max)] {
             let exact = try ranked(query, by: "bm25()", limit: best)
             #expect(try ranked(query, by: "\(BestMatchRanking.name)(\(best))", limit: best) == exact, "\(query), k = \(best)")
         }
@@ -48,7 +48,7 @@ import Testing
         #expect(scores.allSatisfy { $0 < 0 || $0 == 1 })
     }
 
-    @Test(arguments: ["()", "(0)", "(-3)", "('ten')", "(1.5)", "(10, 2)"])
+    @Test(arguments: ["()", "(0)", "(-3)", "('ten')", "(1.5)", "(10, 2)", "(2147483648)"])
     func aBadArgumentIsAnErrorThatSaysWhatItTakes(arguments: String) throws {
         #expect(throws: SQLiteError.self) { _ = try ranked("ant", by: "bm25_best\(arguments)", limit: 5) }
         // As the rank, FTS5 reports the error without its text; called as a function, the text comes through.

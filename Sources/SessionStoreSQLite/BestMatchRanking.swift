@@ -44,9 +44,8 @@ public enum BestMatchRanking {
             sqlite3_result_error(result, "\(name) takes one argument: how many best matches to rank, from 1 to \(Int32.max)", -1)
             return
         }
-        let scored = Ranking.of(api, context, best: Int(sqlite3_value_int64(arguments[0]))) { ranking throws(FTS5Code) in
-            try ranking.score(api, context)
-        }
+        let best = Int(sqlite3_value_int64(arguments[0]))
+        let scored = Result { () throws(FTS5Code) in try Ranking.of(api, context, best: best).score(api, context) }
         switch scored {
         case .success(let score?): sqlite3_result_double(result, score)
         case .success(nil): sqlite3_result_double(result, 1)
@@ -85,23 +84,18 @@ private final class Ranking {
         lastPositions = Array(repeating: -1, count: columns)
     }
 
-    /// Runs `body` with the query's ranking, made at its first row and kept by FTS5 until the query ends.
-    static func of(
-        _ api: UnsafePointer<Fts5ExtensionApi>, _ context: OpaquePointer?, best: Int,
-        _ body: (Ranking) throws(FTS5Code) -> Double?
-    ) -> Result<Double?, FTS5Code> {
-        Result { () throws(FTS5Code) -> Double? in
-            if let stored = api.pointee.xGetAuxdata(context, 0) {
-                return try body(Unmanaged<Ranking>.fromOpaque(stored).takeUnretainedValue())
-            }
-            let ranking = try make(api, context, best: best)
-            try FTS5Code.check(
-                api.pointee.xSetAuxdata(context, Unmanaged.passRetained(ranking).toOpaque()) { stored in
-                    guard let stored else { return }
-                    Unmanaged<Ranking>.fromOpaque(stored).release()
-                })
-            return try body(ranking)
+    /// The query's ranking, made at its first row and kept by FTS5 until the query ends.
+    static func of(_ api: UnsafePointer<Fts5ExtensionApi>, _ context: OpaquePointer?, best: Int) throws(FTS5Code) -> Ranking {
+        if let stored = api.pointee.xGetAuxdata(context, 0) {
+            return Unmanaged<Ranking>.fromOpaque(stored).takeUnretainedValue()
         }
+        let ranking = try make(api, context, best: best)
+        try FTS5Code.check(
+            api.pointee.xSetAuxdata(context, Unmanaged.passRetained(ranking).toOpaque()) { stored in
+                guard let stored else { return }
+                Unmanaged<Ranking>.fromOpaque(stored).release()
+            })
+        return ranking
     }
 
     private static func make(_ api: UnsafePointer<Fts5ExtensionApi>, _ context: OpaquePointer?, best: Int) throws(FTS5Code) -> Ranking {

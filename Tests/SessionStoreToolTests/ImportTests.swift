@@ -147,6 +147,17 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: database))
     }
 
+    @Test func aWorkspaceFolderGivenForTheDataDirectoryIsReportedAsDataLeftOut() async throws {
+        let legacy = try Legacy.directory(Legacy.sample, ["ws-7-0"], in: directory)
+        let result = try await Tool.run("import", legacy + "/ws-7-0", "--db", database, "--json")
+        #expect(result.status == 1, "nothing imported is not a success: \(result.standardError)")
+        let report = try JSONDecoder().decode(ImportReport.self, from: Data(result.standardOutput.utf8))
+        let anomaly = report.anomalies.first { $0.file.hasSuffix("ws-7-0/sessions.json") }
+        #expect(anomaly?.kind == .unreadableFile)
+        #expect(anomaly?.detail.contains("give import the folder above it") == true, "\(String(describing: anomaly))")
+        #expect(report.workspaces.isEmpty)
+    }
+
     @Test func aSessionsFileThatIsAFIFOIsSkippedWithoutWaiting() async throws {
         let legacy = try Legacy.directory(Legacy.sample, ["ws-7-0"], in: directory)
         try FileManager.default.createDirectory(atPath: legacy + "/ws-fifo", withIntermediateDirectories: false)

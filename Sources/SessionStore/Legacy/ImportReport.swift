@@ -2,7 +2,8 @@
 public struct ImportAnomaly: Codable, Sendable, Hashable {
     /// The kinds of damage the old store left behind.
     public enum Kind: String, Codable, Sendable {
-        /// The folder or file could not be used (unparseable, empty, a symbolic link, too large, no `sessions.json`).
+        /// The folder or file could not be used (unparseable, empty, a symbolic link, too large, a `sessions.json`
+        /// outside a workspace folder).
         case unreadableFile
         /// A session or message entry could not be decoded or breaks a limit; it was skipped.
         case invalidEntry

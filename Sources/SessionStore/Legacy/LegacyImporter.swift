@@ -117,6 +117,10 @@ public struct LegacyImporter: Sendable {
                 } else {
                     folders.append((name, file))
                 }
+            // The directory given is a workspace's own folder: importing nothing would look like success.
+            case .other where name == "sessions.json":
+                note(.unreadableFile, "a workspace's file outside a workspace folder, so it has no workspace id; "
+                    + "this looks like one workspace's folder: give import the folder above it; not imported")
             default:
                 note(.ignoredEntry, "not a workspace folder; ignored")
             }

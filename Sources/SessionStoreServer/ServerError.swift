@@ -71,7 +71,7 @@ extension ServerError {
             case .dataCorrupted(let context): (context, "is not valid")
             @unknown default: (DecodingError.Context(codingPath: [], debugDescription: ""), "is not valid")
             }
-        let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+        let path = context.codingPath.jsonPath
         return path.isEmpty ? "the body \(what): it must be a JSON object" : "the body's \(path) \(what)"
     }
 }

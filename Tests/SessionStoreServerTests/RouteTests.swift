@@ -113,6 +113,9 @@ import Testing
                 #expect(response.status == status, "\(method) \(uri)")
                 #expect((try? client.decode(RefusalBody.self, response))?.error.code == code, "\(method) \(uri): \(response.text)")
             }
+            // A refusal names the value, array elements by their index.
+            let nested = try await client.send(.post, messages, json: #"{"role": "user", "toolCalls": [{"id": 1}]}"#)
+            #expect(try client.decode(RefusalBody.self, nested).error.message == "the body's toolCalls[0].id has the wrong type")
             // Unknown fields are ignored.
             let added = try await client.send(.post, messages, json: #"{"role": "user", "content": "hi", "colour": "blue"}"#)
             #expect(added.status == .created)

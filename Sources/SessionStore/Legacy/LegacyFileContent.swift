@@ -61,18 +61,14 @@ struct LegacyFileContent: Decodable, Sendable {
     static func describe(_ error: any Error) -> String {
         switch error {
         case DecodingError.keyNotFound(let key, let context):
-            "missing field \(path(context.codingPath + [key]))"
+            "missing field \((context.codingPath + [key]).jsonPath)"
         case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
-            "\(path(context.codingPath)): \(context.debugDescription)"
+            "\(context.codingPath.jsonPath): \(context.debugDescription)"
         case DecodingError.dataCorrupted(let context):
-            "\(path(context.codingPath)): \(context.debugDescription)"
+            "\(context.codingPath.jsonPath): \(context.debugDescription)"
         default:
             "\(error)"
         }
-    }
-
-    private static func path(_ codingPath: [any CodingKey]) -> String {
-        codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingPrefix(".").description
     }
 }
 

@@ -13,6 +13,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "fts5_bench.h"
+
 enum { BEST = 21, MAX_PHRASES = 8, MAX_COLUMNS = 4 };
 
 typedef struct { double bound, score; } match;
@@ -22,17 +24,6 @@ static struct {
     double average_length, inverse[MAX_PHRASES], counting_ms[MAX_PHRASES];
     match *matches;
 } query;
-
-static double now_ms(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
-}
-
-static int count_row(const Fts5ExtensionApi *api, Fts5Context *context, void *hits) {
-    ++*(sqlite3_int64 *)hits;
-    return SQLITE_OK;
-}
 
 static double sum(const double *frequency, double length) {
     double score = 0;
@@ -106,13 +97,8 @@ int main(int argc, char **argv) {
     if (argc < 3) { fprintf(stderr, "usage: %s DB EXPRESSION [WORD...]\n", argv[0]); return 2; }
     sqlite3 *db;
     if (sqlite3_open_v2(argv[1], &db, SQLITE_OPEN_READONLY, 0) != SQLITE_OK) { fprintf(stderr, "cannot open %s\n", argv[1]); return 1; }
-    fts5_api *fts5 = 0;
     sqlite3_stmt *statement;
-    sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &statement, 0);
-    sqlite3_bind_pointer(statement, 1, &fts5, "fts5_api_ptr", 0);
-    sqlite3_step(statement);
-    sqlite3_finalize(statement);
-    fts5->xCreateFunction(fts5, "record", 0, record, 0);
+    add_function(db, "record", record);
     for (int run = 0; run < 10; run++) {
         sqlite3_prepare_v2(db, "SELECT rowid FROM message_search WHERE message_search MATCH ?1 AND rank MATCH 'record()' ORDER BY rank LIMIT 1", -1, &statement, 0);
         sqlite3_bind_text(statement, 1, argv[2], -1, SQLITE_STATIC);

@@ -13,23 +13,14 @@
 #include <string.h>
 #include <time.h>
 
+#include "fts5_bench.h"
+
 enum { FULL, NO_SIZES, WEIGHTS_ONLY, NOTHING };
 
 typedef struct {
     int phrases, columns, best, kept_count;
     double average_length, *inverse, *frequency, *kept;
 } ranking;
-
-static double now_ms(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
-}
-
-static int count_row(const Fts5ExtensionApi *api, Fts5Context *context, void *hits) {
-    ++*(sqlite3_int64 *)hits;
-    return SQLITE_OK;
-}
 
 static void release(void *pointer) {
     ranking *r = pointer;
@@ -123,13 +114,8 @@ int main(int argc, char **argv) {
     sqlite3 *db;
     if (sqlite3_open_v2(argv[1], &db, SQLITE_OPEN_READONLY, 0) != SQLITE_OK) { fprintf(stderr, "cannot open %s\n", argv[1]); return 1; }
     if (argc > 3) sqlite3_exec(db, argv[3], 0, 0, 0);
-    fts5_api *fts5 = 0;
     sqlite3_stmt *statement;
-    sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &statement, 0);
-    sqlite3_bind_pointer(statement, 1, &fts5, "fts5_api_ptr", 0);
-    sqlite3_step(statement);
-    sqlite3_finalize(statement);
-    fts5->xCreateFunction(fts5, "steps", 0, steps, 0);
+    add_function(db, "steps", steps);
     const char *labels[] = {"bm25()", "bm25_best", "  without the sizes", "  the word weights alone", "  no ranking"};
     const char *ranks[] = {"bm25()", "steps(0, 21)", "steps(1, 21)", "steps(2, 21)", "steps(3, 21)"};
     double best[5] = {1e9, 1e9, 1e9, 1e9, 1e9};

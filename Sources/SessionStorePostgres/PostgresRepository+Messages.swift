@@ -41,7 +41,8 @@ extension PostgresRepository {
     /// id and payload, that message is returned and nothing changes.
     ///
     /// - Throws: `SessionStoreError.sessionNotFound`, `.messageIdConflict` when `message.id` is taken by another
-    ///   message, `.valueTooLarge` for a message over the limit; nothing changes then.
+    ///   message, `.valueTooLarge` for a message over the limit, `.invalidUsage` for a usage out of range; nothing
+    ///   changes then.
     public func addMessage(workspaceId: String, sessionId: String, message: NewMessage) async throws -> SessionMessage {
         try await configuration.logged("addMessage", workspaceId: workspaceId, sessionId: sessionId, messageId: message.id) {
             try limits.checkIdentifier(workspaceId, "workspaceId")
@@ -53,8 +54,7 @@ extension PostgresRepository {
             let stored = SessionMessage(adding: message, to: sessionId, at: now)
             let parts = stored.parts.map(JSONWriter.parts)
             let toolCalls = stored.toolCalls.map(JSONWriter.toolCalls)
-            try limits.checkMessage(
-                byteCount: (stored.content?.utf8.count ?? 0) + (parts?.utf8.count ?? 0) + (toolCalls?.utf8.count ?? 0))
+            try limits.checkMessage(stored, parts: parts, toolCalls: toolCalls)
             // Two appends of one new id at once both find no message; the second's insert then breaks the key,
             // and its next attempt finds the first's message.
             return try await transaction(retryingOn: PostgresFailure.uniqueViolation) { [self] connection in
@@ -142,8 +142,7 @@ extension PostgresRepository {
                 message.updatedAt = now
                 let parts = message.parts.map(JSONWriter.parts)
                 let toolCalls = message.toolCalls.map(JSONWriter.toolCalls)
-                try limits.checkMessage(
-                    byteCount: (message.content?.utf8.count ?? 0) + (parts?.utf8.count ?? 0) + (toolCalls?.utf8.count ?? 0))
+                try limits.checkMessage(message, parts: parts, toolCalls: toolCalls)
                 // The content read includes what a stream flushed: it is written whole, in place of the chunks.
                 if chunked {
                     try await connection.query("DELETE FROM message_chunks WHERE message_id = \(messageId)", logger: logger)

@@ -32,10 +32,12 @@ struct ChangeRoutes {
         let workspace = try context.workspace
         let after: Int64
         if let lastEventId = request.headers[HTTPField.Name("Last-Event-ID")!] {
-            guard let sequence = Int64(lastEventId) else { throw ServerError.invalidParameter("Last-Event-ID must be a sequence number") }
+            guard let sequence = Int64(lastEventId), sequence >= 0 else {
+                throw ServerError.invalidParameter("Last-Event-ID must be a sequence number, 0 or more")
+            }
             after = sequence
-        } else if let sequence = try request.integer("after") {
-            after = Int64(sequence)
+        } else if let sequence = try request.sequence("after") {
+            after = sequence
         } else {
             after = try await store.latestChangeSequence(workspaceId: workspace)
         }

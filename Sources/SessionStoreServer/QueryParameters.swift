@@ -2,15 +2,18 @@ import Hummingbird
 import SessionStore
 
 extension Request {
-    /// The page the query asks for: `limit` (default 50) with `after=CURSOR`, `before=CURSOR` or `last=true`;
-    /// nil when it names none of them, for routes that then answer with everything.
+    /// The page the query asks for: `limit` (default 50) with one of `after=CURSOR`, `before=CURSOR` and
+    /// `last=true`; nil when it names none of them, for routes that then answer with everything.
     func pageRequest() throws -> PageRequest? {
         let query = uri.queryParameters
         let limit = try integer("limit") ?? 50
-        if let after = query.get("after") { return .after(after, limit: limit) }
-        if let before = query.get("before") { return .before(before, limit: limit) }
-        if query.get("last") == "true" { return .last(limit) }
-        return query.get("limit") == nil ? nil : .first(limit)
+        switch (query.get("after"), query.get("before"), try boolean("last") ?? false) {
+        case (let after?, nil, false): return .after(after, limit: limit)
+        case (nil, let before?, false): return .before(before, limit: limit)
+        case (nil, nil, true): return .last(limit)
+        case (nil, nil, false): return query.get("limit") == nil ? nil : .first(limit)
+        default: throw ServerError.invalidParameter("a page is asked for with one of after, before and last=true, not several")
+        }
     }
 
     /// The query parameter `name` as an integer; 400 when it is there but not one.
@@ -18,6 +21,21 @@ extension Request {
         guard let text = uri.queryParameters.get(name) else { return nil }
         guard let value = Int(text) else { throw ServerError.invalidParameter("\(name) must be an integer, not \(text)") }
         return value
+    }
+
+    /// The query parameter `name` as `true` or `false`; 400 when it is there but neither, which a client would
+    /// otherwise take for an answer to what it did not ask.
+    func boolean(_ name: String) throws -> Bool? {
+        guard let text = uri.queryParameters.get(name) else { return nil }
+        guard let value = Bool(text) else { throw ServerError.invalidParameter("\(name) must be true or false, not \(text)") }
+        return value
+    }
+
+    /// The query parameter `name` as a change's sequence number, 0 or more; 400 when it is there but not one.
+    func sequence(_ name: String) throws -> Int64? {
+        guard let value = try integer(name) else { return nil }
+        guard value >= 0 else { throw ServerError.invalidParameter("\(name) must be a sequence number, 0 or more, not \(value)") }
+        return Int64(value)
     }
 }
 

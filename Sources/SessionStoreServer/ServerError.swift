@@ -52,7 +52,7 @@ extension ServerError {
 
     private static func status(of error: SessionStoreError) -> HTTPResponse.Status {
         switch error {
-        case .invalidIdentifier, .invalidPageSize, .invalidCursor, .invalidSearchQuery: .badRequest
+        case .invalidIdentifier, .invalidUsage, .invalidPageSize, .invalidCursor, .invalidSearchQuery: .badRequest
         case .valueTooLarge: .contentTooLarge
         case .sessionNotFound, .parentNotFound, .messageNotInSession, .messageNotFound: .notFound
         case .messageIdConflict, .staleCursor, .streamEnded, .backupDestinationExists: .conflict
@@ -72,6 +72,10 @@ extension ServerError {
             @unknown default: (DecodingError.Context(codingPath: [], debugDescription: ""), "is not valid")
             }
         let path = context.codingPath.jsonPath
+        if path.isEmpty, case .dataCorrupted = error {
+            // Foundation words every failure of its parser alike, also for valid JSON it cannot convert.
+            return "the body is not JSON the server can read: malformed, a number out of range, or a broken \\u escape"
+        }
         return path.isEmpty ? "the body \(what): it must be a JSON object" : "the body's \(path) \(what)"
     }
 }

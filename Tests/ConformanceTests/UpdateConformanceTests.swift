@@ -100,4 +100,47 @@ import Testing
         #expect(try await store.getSessionUsage(workspaceId: "ws-2", sessionId: session.id) == nil)
         await store.close()
     }
+
+    @Test(arguments: Backend.available)
+    func usageOutOfRangeIsRefusedAndTheLargestSumsExactly(backend: Backend) async throws {
+        let opened = try await backend.open()
+        let store = opened.store
+        let session = try await store.createSession(workspaceId: "ws-1")
+        let largest = Usage(
+            inputTokens: Usage.maximumTokens, outputTokens: Usage.maximumTokens, reasoningTokens: Usage.maximumTokens,
+            cacheReadTokens: Usage.maximumTokens, cacheWriteTokens: Usage.maximumTokens, cost: Usage.maximumCost)
+        let kept = try await store.addMessage(
+            workspaceId: "ws-1", sessionId: session.id, message: NewMessage(role: .assistant, content: "a", usage: largest))
+        let streamed = try await store.openMessageStream(
+            workspaceId: "ws-1", sessionId: session.id, message: NewMessage(role: .assistant))
+        let refused: [(Usage, String)] = [
+            (Usage(inputTokens: -1), "inputTokens is -1, not 0 to \(Usage.maximumTokens)"),
+            (Usage(cacheWriteTokens: Usage.maximumTokens + 1), "cacheWriteTokens is \(Usage.maximumTokens + 1), not 0 to \(Usage.maximumTokens)"),
+            (Usage(outputTokens: .max), "outputTokens is \(Int.max), not 0 to \(Usage.maximumTokens)"),
+            (Usage(cost: .infinity), "cost is inf, not a finite number from -1000000000000000 to 1000000000000000"),
+            (Usage(cost: .nan), "cost is nan, not a finite number from -1000000000000000 to 1000000000000000"),
+            (Usage(cost: -2 * Usage.maximumCost), "cost is -2000000000000000.0, not a finite number from -1000000000000000 to 1000000000000000"),
+        ]
+        for (usage, reason) in refused {
+            await #expect(throws: SessionStoreError.invalidUsage(reason: reason)) {
+                try await store.addMessage(
+                    workspaceId: "ws-1", sessionId: session.id, message: NewMessage(role: .assistant, content: "b", usage: usage))
+            }
+            await #expect(throws: SessionStoreError.invalidUsage(reason: reason)) {
+                try await store.updateMessage(workspaceId: "ws-1", messageId: kept.id) { $0.usage = usage }
+            }
+            await #expect(throws: SessionStoreError.invalidUsage(reason: reason)) {
+                try await streamed.finish(status: .completed, usage: usage)
+            }
+        }
+        let finished = try await streamed.finish(status: .completed, usage: largest)
+        #expect(try await store.getSessionMessages(workspaceId: "ws-1", sessionId: session.id) == [kept, finished])
+        let twice = 2 * Usage.maximumTokens
+        #expect(
+            try await store.getSessionUsage(workspaceId: "ws-1", sessionId: session.id)
+                == Usage(
+                    inputTokens: twice, outputTokens: twice, reasoningTokens: twice, cacheReadTokens: twice,
+                    cacheWriteTokens: twice, cost: 2 * Usage.maximumCost))
+        await store.close()
+    }
 }

@@ -95,6 +95,10 @@ import Testing
                 (.post, messages, #"{"role": 7}"#, .badRequest, "invalidBody"),
                 (.post, messages, #"{"role": "wizard"}"#, .badRequest, "invalidBody"),
                 (.post, messages, #"[1, 2]"#, .badRequest, "invalidBody"),
+                (.post, messages, #"{"role": "user", "content": "x\ud800"}"#, .badRequest, "invalidBody"),
+                (.post, messages, Self.withUsage(inputTokens: "100000000000000000000"), .badRequest, "invalidBody"),
+                (.post, messages, Self.withUsage(inputTokens: "-1"), .badRequest, "invalidUsage"),
+                (.post, messages, Self.withUsage(inputTokens: "9223372036854775807"), .badRequest, "invalidUsage"),
                 (.post, "\(base)/sessions/nope/messages", #"{"role": "user"}"#, .notFound, "sessionNotFound"),
                 (.get, "\(base)/sessions/nope", nil, .notFound, "sessionNotFound"),
                 (.get, "\(base)/sessions/\(String(repeating: "x", count: 200))", nil, .badRequest, "invalidIdentifier"),
@@ -102,6 +106,9 @@ import Testing
                 (.get, "\(base)/sessions/\(session.id)/messages?limit=0", nil, .badRequest, "invalidPageSize"),
                 (.get, "\(base)/sessions/\(session.id)/messages?limit=ten", nil, .badRequest, "invalidParameter"),
                 (.get, "\(base)/sessions/\(session.id)/messages?after=garbage", nil, .badRequest, "invalidCursor"),
+                (.get, "\(base)/sessions/\(session.id)/messages?after=a&before=b", nil, .badRequest, "invalidParameter"),
+                (.get, "\(base)/sessions/\(session.id)/messages?limit=5&last=yes", nil, .badRequest, "invalidParameter"),
+                (.get, "\(base)/changes?after=-1", nil, .badRequest, "invalidParameter"),
                 (.get, "\(base)/search/messages", nil, .badRequest, "invalidParameter"),
                 (.get, "\(base)/search/messages?q=%22%22", nil, .badRequest, "invalidSearchQuery"),
                 (.post, "\(base)/sessions/\(session.id)/fork", #"{"messageId": "nope"}"#, .notFound, "messageNotInSession"),
@@ -113,6 +120,10 @@ import Testing
                 #expect(response.status == status, "\(method) \(uri)")
                 #expect((try? client.decode(RefusalBody.self, response))?.error.code == code, "\(method) \(uri): \(response.text)")
             }
+            let unreadable = try await client.send(.post, messages, json: "{not json")
+            #expect(
+                try client.decode(RefusalBody.self, unreadable).error.message
+                    == #"the body is not JSON the server can read: malformed, a number out of range, or a broken \u escape"#)
             // A refusal names the value, array elements by their index.
             let nested = try await client.send(.post, messages, json: #"{"role": "user", "toolCalls": [{"id": 1}]}"#)
             #expect(try client.decode(RefusalBody.self, nested).error.message == "the body's toolCalls[0].id has the wrong type")
@@ -125,7 +136,16 @@ import Testing
             #expect(taken.status == .conflict)
             #expect(try client.decode(RefusalBody.self, taken).error.code == "messageIdConflict")
             #expect(try await server.store.getSessionMessages(workspaceId: "ws-1", sessionId: session.id).count == 2)
+            #expect(try await server.store.getSessionUsage(workspaceId: "ws-1", sessionId: session.id) == Usage())
         }
+    }
+
+    /// A message's body with a usage whose `inputTokens` is the JSON number `inputTokens`.
+    private static func withUsage(inputTokens: String) -> String {
+        """
+        {"role": "assistant", "content": "a", "usage": {"inputTokens": \(inputTokens), "outputTokens": 0, "reasoningTokens": 0,
+         "cacheReadTokens": 0, "cacheWriteTokens": 0, "cost": 0}}
+        """
     }
 
     @Test func aBodyOverTheLimitIs413AndStoresNothing() async throws {

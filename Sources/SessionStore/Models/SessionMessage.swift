@@ -92,7 +92,16 @@ public struct NewMessage: Sendable, Hashable {
 
 /// What a model call used and cost: tokens by kind, and a cost in the provider's currency. Sums of it are what
 /// ``SessionRepository/getSessionUsage(workspaceId:sessionId:)`` returns.
+///
+/// A message's token counts are 0 to ``maximumTokens`` and its cost a finite number of at most ``maximumCost``
+/// either way; a write of another usage is refused with ``SessionStoreError/invalidUsage(reason:)``.
 public struct Usage: Codable, Sendable, Hashable {
+    /// The most tokens of one kind a message may count: more than any model call uses, and few enough that the
+    /// sums of a session of any length stay exact 64-bit integers.
+    public static let maximumTokens = Int(UInt32.max)
+    /// The largest cost, in either sign, a message may hold: small enough that a session's sums stay finite.
+    public static let maximumCost = 1e15
+
     /// Tokens read from the prompt.
     public var inputTokens: Int
     /// Tokens written in the answer.
@@ -117,5 +126,23 @@ public struct Usage: Codable, Sendable, Hashable {
         self.cacheReadTokens = cacheReadTokens
         self.cacheWriteTokens = cacheWriteTokens
         self.cost = cost
+    }
+}
+
+extension Usage {
+    /// Refuses a message's usage outside the documented ranges, which the schema's CHECKs (tokens) or JSON
+    /// (a cost that is not finite) would refuse with less telling errors, or a session's sums would overflow.
+    package func check() throws(SessionStoreError) {
+        let counts = [
+            ("inputTokens", inputTokens), ("outputTokens", outputTokens), ("reasoningTokens", reasoningTokens),
+            ("cacheReadTokens", cacheReadTokens), ("cacheWriteTokens", cacheWriteTokens),
+        ]
+        for (name, count) in counts where !(0...Self.maximumTokens).contains(count) {
+            throw .invalidUsage(reason: "\(name) is \(count), not 0 to \(Self.maximumTokens)")
+        }
+        guard cost.isFinite, abs(cost) <= Self.maximumCost else {
+            let bound = Int64(Self.maximumCost)
+            throw .invalidUsage(reason: "cost is \(cost), not a finite number from -\(bound) to \(bound)")
+        }
     }
 }

@@ -34,8 +34,13 @@ public struct Limits: Sendable, Hashable {
         throw .valueTooLarge(field: field, byteCount: byteCount, limit: labelBytes)
     }
 
-    package func checkMessage(byteCount: Int) throws(SessionStoreError) {
-        guard byteCount > messageBytes else { return }
-        throw .valueTooLarge(field: "message", byteCount: byteCount, limit: messageBytes)
+    /// Checks a message about to be stored, with its parts and tool calls as the JSON text stored: its size, and
+    /// its usage against what ``Usage`` allows.
+    package func checkMessage(_ message: SessionMessage, parts: String?, toolCalls: String?) throws(SessionStoreError) {
+        let byteCount = (message.content?.utf8.count ?? 0) + (parts?.utf8.count ?? 0) + (toolCalls?.utf8.count ?? 0)
+        if byteCount > messageBytes {
+            throw .valueTooLarge(field: "message", byteCount: byteCount, limit: messageBytes)
+        }
+        try message.usage?.check()
     }
 }

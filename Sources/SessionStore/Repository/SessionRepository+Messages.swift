@@ -29,8 +29,9 @@ extension SessionRepository {
     ///
     /// - Throws: ``SessionStoreError/sessionNotFound(workspaceId:sessionId:)``,
     ///   ``SessionStoreError/messageIdConflict(messageId:)`` when `message.id` is taken by another message (another
-    ///   payload, session or workspace), or ``SessionStoreError/valueTooLarge(field:byteCount:limit:)`` for a
-    ///   message over ``Limits/messageBytes``; nothing changes then.
+    ///   payload, session or workspace), ``SessionStoreError/valueTooLarge(field:byteCount:limit:)`` for a
+    ///   message over ``Limits/messageBytes``, or ``SessionStoreError/invalidUsage(reason:)`` for a usage out of
+    ///   the ranges ``Usage`` documents; nothing changes then.
     public func addMessage(workspaceId: String, sessionId: String, message: NewMessage) async throws -> SessionMessage {
         try await configuration.logged("addMessage", workspaceId: workspaceId, sessionId: sessionId, messageId: message.id) {
             try limits.checkIdentifier(workspaceId, "workspaceId")
@@ -81,6 +82,9 @@ extension SessionRepository {
     /// ```swift
     /// try await repository.updateMessage(workspaceId: w, messageId: m) { $0.content = ($0.content ?? "") + delta }
     /// ```
+    ///
+    /// - Throws: ``SessionStoreError/valueTooLarge(field:byteCount:limit:)`` when the changed message is over
+    ///   ``Limits``, or ``SessionStoreError/invalidUsage(reason:)`` for a usage out of range; nothing changes then.
     public func updateMessage(
         workspaceId: String, messageId: String, _ change: @escaping @Sendable (inout MessageChanges) -> Void
     ) async throws -> SessionMessage? {
@@ -139,8 +143,9 @@ extension SessionRepository {
             return try await database.read { connection in
                 try connection.cachedStatement(
                     """
-                    SELECT total(m.input_tokens), total(m.output_tokens), total(m.reasoning_tokens),
-                           total(m.cache_read_tokens), total(m.cache_write_tokens), total(m.cost)
+                    SELECT coalesce(sum(m.input_tokens), 0), coalesce(sum(m.output_tokens), 0),
+                           coalesce(sum(m.reasoning_tokens), 0), coalesce(sum(m.cache_read_tokens), 0),
+                           coalesce(sum(m.cache_write_tokens), 0), total(m.cost)
                     FROM sessions s
                     LEFT JOIN session_links l ON l.session_id = s.id AND \(StoredRows.isShown)
                     LEFT JOIN messages m ON m.id = l.message_id
@@ -149,8 +154,8 @@ extension SessionRepository {
                     """
                 ).first([.text(sessionId), .text(workspaceId)]) { row in
                     Usage(
-                        inputTokens: Int(row.double(0)), outputTokens: Int(row.double(1)), reasoningTokens: Int(row.double(2)),
-                        cacheReadTokens: Int(row.double(3)), cacheWriteTokens: Int(row.double(4)), cost: row.double(5))
+                        inputTokens: Int(row.int64(0)), outputTokens: Int(row.int64(1)), reasoningTokens: Int(row.int64(2)),
+                        cacheReadTokens: Int(row.int64(3)), cacheWriteTokens: Int(row.int64(4)), cost: row.double(5))
                 }
             }
         }

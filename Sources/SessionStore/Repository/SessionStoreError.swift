@@ -8,6 +8,8 @@ public enum SessionStoreError: Error, Sendable, Hashable, CustomStringConvertibl
     case invalidIdentifier(field: String, reason: String)
     /// A text or message is larger than the configured limit.
     case valueTooLarge(field: String, byteCount: Int, limit: Int)
+    /// A message's usage holds a count or cost outside what ``Usage`` allows.
+    case invalidUsage(reason: String)
     /// No session with this id exists in the workspace.
     case sessionNotFound(workspaceId: String, sessionId: String)
     /// The parent named for a session does not exist in the workspace (or is the session itself).
@@ -53,6 +55,7 @@ public enum SessionStoreError: Error, Sendable, Hashable, CustomStringConvertibl
         switch self {
         case .invalidIdentifier: "invalidIdentifier"
         case .valueTooLarge: "valueTooLarge"
+        case .invalidUsage: "invalidUsage"
         case .sessionNotFound: "sessionNotFound"
         case .parentNotFound: "parentNotFound"
         case .messageNotInSession: "messageNotInSession"
@@ -84,6 +87,8 @@ public enum SessionStoreError: Error, Sendable, Hashable, CustomStringConvertibl
             "invalid \(field): \(reason)"
         case .valueTooLarge(let field, let byteCount, let limit):
             "\(field) is \(byteCount) bytes, over the limit of \(limit) bytes"
+        case .invalidUsage(let reason):
+            "invalid usage: \(reason)"
         case .sessionNotFound(let workspaceId, let sessionId):
             "no session \(sessionId) in workspace \(workspaceId)"
         case .parentNotFound(let workspaceId, let parentId):

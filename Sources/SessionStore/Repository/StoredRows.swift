@@ -89,8 +89,7 @@ package enum StoredRows {
     static func messageArguments(_ message: SessionMessage, workspaceId: String, limits: Limits) throws -> [SQLiteValue] {
         let parts = message.parts.map(JSONWriter.parts)
         let toolCalls = message.toolCalls.map(JSONWriter.toolCalls)
-        try limits.checkMessage(
-            byteCount: (message.content?.utf8.count ?? 0) + (parts?.utf8.count ?? 0) + (toolCalls?.utf8.count ?? 0))
+        try limits.checkMessage(message, parts: parts, toolCalls: toolCalls)
         try limits.checkLabel(message.toolCallId, "toolCallId")
         return [
             .text(message.id), .text(message.sessionId), .text(message.role.rawValue), SQLiteValue(message.content),

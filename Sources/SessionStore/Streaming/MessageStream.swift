@@ -63,8 +63,9 @@ public final class MessageStream: Sendable {
     ///
     /// - Throws: ``SessionStoreError/streamEnded(messageId:)`` when the stream was finished already,
     ///   ``SessionStoreError/messageNotFound(workspaceId:messageId:)`` when no live session shows the message
-    ///   any more (deleted, or in the trash), or ``SessionStoreError/valueTooLarge(field:byteCount:limit:)`` for
-    ///   a message over ``Limits/messageBytes`` with its parts and tool calls. Nothing is written then, and the
+    ///   any more (deleted, or in the trash), ``SessionStoreError/valueTooLarge(field:byteCount:limit:)`` for
+    ///   a message over ``Limits/messageBytes`` with its parts and tool calls, or
+    ///   ``SessionStoreError/invalidUsage(reason:)`` for a usage out of range. Nothing is written then, and the
     ///   stream keeps the rest: `finish` or ``cancel()`` may be called again (no more appends).
     @discardableResult
     public func finish(

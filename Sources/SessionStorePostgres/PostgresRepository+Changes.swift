@@ -6,7 +6,8 @@ extension PostgresRepository {
     /// process on the same database, until the task iterating the stream is cancelled (the stream then ends).
     /// Changes are numbered 1, 2, 3, … within a workspace, as with SQLite.
     ///
-    /// - Throws (from the stream): `SessionStoreError.changesTrimmed` when changes after `sequence` are gone.
+    /// - Throws (from the stream): `SessionStoreError.changesTrimmed` when changes after `sequence` are gone,
+    ///   `SessionStoreError.unknownChangeSequence` when the feed never reached `sequence`.
     public func changes(workspaceId: String, after sequence: Int64 = 0) -> AsyncThrowingStream<Change, any Error> {
         let follower = PostgresChangeFollower(repository: self, workspaceId: workspaceId, after: sequence)
         return AsyncThrowingStream { try await follower.next() }
@@ -16,21 +17,27 @@ extension PostgresRepository {
     public func latestChangeSequence(workspaceId: String) async throws -> Int64 {
         try await configuration.logged("latestChangeSequence", workspaceId: workspaceId) {
             try limits.checkIdentifier(workspaceId, "workspaceId")
-            return try await read { [self] connection in
-                var latest: Int64 = 0
-                for try await found in try await connection.query(
-                    "SELECT coalesce(max(sequence), 0)::bigint FROM changes WHERE workspace_id = \(workspaceId)", logger: logger
-                ).decode(Int64.self) { latest = found }
-                return latest
-            }
+            return try await read { [self] in try await latest(workspaceId: workspaceId, $0) }
         }
+    }
+
+    private func latest(workspaceId: String, _ connection: PostgresConnection) async throws -> Int64 {
+        var latest: Int64 = 0
+        for try await found in try await connection.query(
+            "SELECT coalesce(max(sequence), 0)::bigint FROM changes WHERE workspace_id = \(workspaceId)", logger: logger
+        ).decode(Int64.self) { latest = found }
+        return latest
     }
 
     /// Up to `limit` of the workspace's changes after `sequence`, in order.
     ///
-    /// - Throws: `SessionStoreError.changesTrimmed` when the change after `sequence` was trimmed.
+    /// - Throws: `SessionStoreError.changesTrimmed` when the change after `sequence` was trimmed,
+    ///   `SessionStoreError.unknownChangeSequence` when the feed never reached `sequence`.
     func changes(workspaceId: String, after sequence: Int64, limit: Int64) async throws -> [Change] {
         try await read { [self] connection in
+            guard sequence >= 0 else {
+                throw SessionStoreError.unknownChangeSequence(sequence: sequence, latest: try await latest(workspaceId: workspaceId, connection))
+            }
             var changes: [Change] = []
             for try await (number, kind, sessionId, messageId, changedAt) in try await connection.query(
                 """
@@ -47,6 +54,10 @@ extension PostgresRepository {
             // Numbers run without gaps until trimming: a gap right after `sequence` means it was trimmed away.
             if let first = changes.first, first.sequence != sequence + 1 {
                 throw SessionStoreError.changesTrimmed(oldestKept: first.sequence)
+            }
+            // The newest change is never trimmed, so a follower past it holds a number from elsewhere.
+            if changes.isEmpty, sequence > 0, case let latest = try await latest(workspaceId: workspaceId, connection), latest < sequence {
+                throw SessionStoreError.unknownChangeSequence(sequence: sequence, latest: latest)
             }
             return changes
         }

@@ -27,7 +27,7 @@ struct ChangesCommand: AsyncParsableCommand {
         try await Terminal.run(json: json) {
             try await Terminal.withReadingStore(database.path) { repository in
                 let latest = try await repository.latestChangeSequence(workspaceId: workspace)
-                guard follow || latest > after else { return }
+                guard follow || latest != after else { return }
                 for try await change in repository.changes(workspaceId: workspace, after: after) {
                     if json.enabled {
                         try Terminal.printJSONLine(change)

@@ -61,4 +61,28 @@ import Testing
         await other.close()
         await opened.store.close()
     }
+
+    /// A number past the newest change comes from elsewhere (a store restored from an older copy): following on
+    /// from it would skip, in silence, every change up to it.
+    @Test(arguments: Backend.available)
+    func aNumberTheFeedNeverHandedOutIsRefusedNotWaitedOn(backend: Backend) async throws {
+        let opened = try await backend.open()
+        let store = opened.store
+        for _ in 0..<3 { _ = try await store.createSession(workspaceId: "ws-1") }
+        for sequence: Int64 in [4, 1_000, .max, -1, .min] {
+            await #expect(throws: SessionStoreError.unknownChangeSequence(sequence: sequence, latest: 3)) {
+                _ = try await Self.first(1, of: store.changes(workspaceId: "ws-1", after: sequence), timeout: .seconds(5))
+            }
+        }
+        await #expect(throws: SessionStoreError.unknownChangeSequence(sequence: 1, latest: 0)) {
+            _ = try await Self.first(1, of: store.changes(workspaceId: "ws-empty", after: 1), timeout: .seconds(5))
+        }
+        // At the newest change, the feed waits for the next one.
+        let stream = store.changes(workspaceId: "ws-1", after: 3)
+        async let next = Self.first(1, of: stream)
+        try await Task.sleep(for: .milliseconds(100))
+        _ = try await store.createSession(workspaceId: "ws-1")
+        #expect(try await next.map(\.sequence) == [4])
+        await store.close()
+    }
 }

@@ -88,6 +88,19 @@ import Testing
         }
     }
 
+    @Test func aLastEventIdPastTheNewestChangeEndsTheFeedWithAnErrorEvent() async throws {
+        let server = try await LiveServer()
+        _ = try await server.store.createSession(workspaceId: "ws-1")
+        try await server.run { client in
+            var request = HTTPClientRequest(url: "http://127.0.0.1:\(client.port)\(base)/changes")
+            request.headers.add(name: "Last-Event-ID", value: "40")
+            let response = try await HTTPClient.shared.execute(request, deadline: .now() + .seconds(60))
+            let text = String(buffer: try await response.body.collect(upTo: 1 << 20))
+            #expect(text.hasPrefix("event: error\ndata: "))
+            #expect(text.contains(#""code":"unknownChangeSequence""#))
+        }
+    }
+
     @Test func aReplyStreamedAsARequestBodyIsStoredWholeAndReadableMeanwhile() async throws {
         let server = try await LiveServer()
         let session = try await server.store.createSession(workspaceId: "ws-1")

@@ -108,6 +108,13 @@ import TestSupport
         #expect(try JSONDecoder().decode(Change.self, from: Data(lines[0].utf8)).messageId == message.id)
         let none = try await Tool.succeed("changes", "--workspace", "w", "--after", "2", "--db", path)
         #expect(none.standardOutput.isEmpty)
+        // A number from a newer copy of the store would print nothing, as if nothing had changed since.
+        for after in ["3", "-1"] {
+            let refused = try await Tool.run("changes", "--workspace", "w", "--after=\(after)", "--db", path)
+            #expect(refused.status == 1)
+            #expect(refused.standardOutput.isEmpty)
+            #expect(refused.standardError == "session-store: the change feed never numbered a change \(after) (its latest is 2); reload and follow from the latest\n")
+        }
     }
 
     @Test func searchPrintsHitsAndRefusesAnEmptyQueryInOneLine() async throws {

@@ -10,7 +10,9 @@ extension SessionRepository {
     ///
     /// - Throws (from the stream): ``SessionStoreError/changesTrimmed(oldestKept:)`` when changes after
     ///   `sequence` were already trimmed (see ``Configuration/changeRetention``): reload what the client shows,
-    ///   then follow from ``latestChangeSequence(workspaceId:)``.
+    ///   then follow from ``latestChangeSequence(workspaceId:)``;
+    ///   ``SessionStoreError/unknownChangeSequence(sequence:latest:)`` when `sequence` is below 0 or past the
+    ///   workspace's newest change (a store restored from an older copy): the same.
     public func changes(workspaceId: String, after sequence: Int64 = 0) -> AsyncThrowingStream<Change, any Error> {
         let follower = ChangeFollower(repository: self, workspaceId: workspaceId, after: sequence)
         return AsyncThrowingStream { try await follower.next() }

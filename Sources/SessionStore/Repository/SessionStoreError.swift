@@ -44,6 +44,10 @@ public enum SessionStoreError: Error, Sendable, Hashable, CustomStringConvertibl
     /// The change feed was asked for changes it no longer keeps: reload, then follow from
     /// ``SessionRepository/latestChangeSequence(workspaceId:)``. `oldestKept` is the oldest change it still has.
     case changesTrimmed(oldestKept: Int64)
+    /// The change feed was asked for changes after a number it never handed out: below 0, or past the
+    /// workspace's newest change (a store restored from an older copy, or a number from another store). Following
+    /// on would skip every change up to that number: reload, then follow from `latest`.
+    case unknownChangeSequence(sequence: Int64, latest: Int64)
     /// No live session of the workspace shows the message a stream writes into any more (deleted, or in the
     /// trash).
     case messageNotFound(workspaceId: String, messageId: String)
@@ -72,6 +76,7 @@ public enum SessionStoreError: Error, Sendable, Hashable, CustomStringConvertibl
         case .staleCursor: "staleCursor"
         case .invalidSearchQuery: "invalidSearchQuery"
         case .changesTrimmed: "changesTrimmed"
+        case .unknownChangeSequence: "unknownChangeSequence"
         case .messageNotFound: "messageNotFound"
         case .streamEnded: "streamEnded"
         }
@@ -121,6 +126,8 @@ public enum SessionStoreError: Error, Sendable, Hashable, CustomStringConvertibl
             "invalid search query: \(reason)"
         case .changesTrimmed(let oldestKept):
             "the change feed no longer keeps changes before \(oldestKept); reload and follow from the latest"
+        case .unknownChangeSequence(let sequence, let latest):
+            "the change feed never numbered a change \(sequence) (its latest is \(latest)); reload and follow from the latest"
         case .messageNotFound(let workspaceId, let messageId):
             "no live session in workspace \(workspaceId) shows message \(messageId)"
         case .streamEnded(let messageId):

@@ -13,7 +13,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
             let access = tokens.access(for: header.dropFirst("Bearer ".count))
         else { throw ServerError.unauthorized }
-        guard let workspace = context.parameters.get("workspace"), access.allows(workspace) else {
+        guard access.allows(try context.workspace) else {
             throw ServerError.workspaceNotFound
         }
         return try await next(request, context)

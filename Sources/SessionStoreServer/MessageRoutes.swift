@@ -22,7 +22,7 @@ struct MessageRoutes {
         workspace.post("sessions/:session/messages/stream", use: stream)
         workspace.patch("messages/:message") { request, context in
             let body = try await JSONBody.decode(UpdateMessageBody.self, from: request, limit: bodyLimit)
-            let messageId = try context.parameters.require("message")
+            let messageId = try context.message
             guard let message = try await store.updateMessage(workspaceId: context.workspace, messageId: messageId, { body.apply(to: &$0) })
             else { throw SessionStoreError.messageNotFound(workspaceId: try context.workspace, messageId: messageId) }
             return try messages(MessageJSON.encode(message))

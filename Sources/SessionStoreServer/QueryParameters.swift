@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import SessionStore
 
@@ -42,11 +43,26 @@ extension Request {
 extension ServerContext {
     /// The path's `{workspace}`.
     var workspace: String {
-        get throws { try parameters.require("workspace") }
+        get throws { try identifier("workspace") }
     }
 
     /// The path's `{session}`.
     var session: String {
-        get throws { try parameters.require("session") }
+        get throws { try identifier("session") }
+    }
+
+    /// The path's `{message}`.
+    var message: String {
+        get throws { try identifier("message") }
+    }
+
+    /// The path parameter `name`, percent-decoded: Hummingbird hands path parameters over as sent, so without
+    /// decoding `my%20project` would name a workspace other than the `my project` the library and the tool see.
+    private func identifier(_ name: String) throws -> String {
+        let sent = try parameters.require(name)
+        guard let identifier = sent.removingPercentEncoding else {
+            throw ServerError.invalidParameter("\(name) \(sent) is not valid percent-encoded UTF-8")
+        }
+        return identifier
     }
 }

@@ -40,6 +40,10 @@ import Testing
             let root = client.with(token: "root-token-0123456789abcdef")
             #expect(try client.decode(Session.self, try await root.send(.get, "/v1/workspaces/ws-c/sessions/\(hidden.id)")).title == "secret")
             #expect(try await client.send(.get, "/health").status == .ok, "health needs no token")
+            // A token's workspace is matched as the store names it, not as the path spells it.
+            #expect(try await alpha.send(.get, "/v1/workspaces/ws-%61/sessions").status == .ok)
+            #expect(try await alpha.send(.get, "/v1/workspaces/ws%2Da/sessions").status == .ok)
+            #expect(try await alpha.send(.get, "/v1/workspaces/ws-%63/sessions/\(hidden.id)").status == .notFound)
         }
         #expect(try await server.store.listSessions(workspaceId: "ws-c").count == 1)
     }

@@ -140,6 +140,38 @@ import Testing
         }
     }
 
+    @Test func percentEncodedPathsNameWhatTheLibraryNames() async throws {
+        let server = try await LiveServer()
+        let workspace = "my project/ü"
+        let session = try await server.store.createSession(workspaceId: workspace, title: "spaced")
+        let message = try await server.store.addMessage(
+            workspaceId: workspace, sessionId: session.id, message: NewMessage(id: "m 1/ü", role: .user, content: "before"))
+        try await server.run { client in
+            let base = "/v1/workspaces/my%20project%2F%C3%BC"
+            let found = try await client.send(.get, "\(base)/sessions/\(session.id)")
+            #expect(found.status == .ok)
+            #expect(try client.decode(Session.self, found).messageIds == [message.id])
+            let patched = try await client.send(.patch, "\(base)/messages/m%201%2F%C3%BC", json: #"{"content": "after"}"#)
+            #expect(patched.status == .ok, "\(patched.text)")
+            let created = try await client.send(.post, "\(base)/sessions", json: "{}")
+            #expect(created.status == .created)
+
+            let malformed: [(HTTPRequest.Method, String)] = [
+                (.get, "/v1/workspaces/ws%zz/sessions"), (.get, "\(base)/sessions/%C3"), (.patch, "\(base)/messages/%FF"),
+            ]
+            for (method, uri) in malformed {
+                let refused = try await client.send(method, uri, json: #"{"content": "lost"}"#)
+                #expect(refused.status == .badRequest, "\(uri)")
+                #expect((try? client.decode(RefusalBody.self, refused))?.error.code == "invalidParameter", "\(uri): \(refused.text)")
+            }
+            let nul = try await client.send(.get, "/v1/workspaces/a%00b/sessions")
+            #expect((try? client.decode(RefusalBody.self, nul))?.error.code == "invalidIdentifier", "\(nul.text)")
+        }
+        #expect(try await server.store.getSessionMessages(workspaceId: workspace, sessionId: session.id).map(\.content) == ["after"])
+        #expect(try await server.store.listSessions(workspaceId: workspace).count == 2)
+        #expect(try await server.store.listSessions(workspaceId: "my%20project%2F%C3%BC").isEmpty)
+    }
+
     /// A message's body with a usage whose `inputTokens` is the JSON number `inputTokens`.
     private static func withUsage(inputTokens: String) -> String {
         """

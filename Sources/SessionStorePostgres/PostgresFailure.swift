@@ -26,6 +26,10 @@ enum PostgresFailure {
             if sqlState.hasPrefix("08") || ["57P01", "57P02", "57P03"].contains(sqlState) {
                 return PostgresStoreError.connectionLost(reason: message)
             }
+            // Swift strings are valid UTF-8, so text refuses only a NUL, and jsonb only its escape `\u0000`.
+            if sqlState == characterNotInRepertoire || sqlState == untranslatableCharacter {
+                return SessionStoreError.unsupportedCharacter(reason: "PostgreSQL cannot store a NUL character (U+0000) in text")
+            }
             return PostgresStoreError.server(sqlState: sqlState, message: message)
         case .queryCancelled:
             return CancellationError()
@@ -36,6 +40,12 @@ enum PostgresFailure {
 
     /// A unique index refused a row.
     static let uniqueViolation = "23505"
+
+    /// Text with a byte the database encoding has no character for.
+    static let characterNotInRepertoire = "22021"
+
+    /// A JSON escape that jsonb cannot convert.
+    static let untranslatableCharacter = "22P05"
 
     /// Serialization failures and deadlocks: the transaction was rolled back whole and may run again.
     static func isRetryable(_ sqlState: String) -> Bool {

@@ -52,7 +52,7 @@ extension ServerError {
 
     private static func status(of error: SessionStoreError) -> HTTPResponse.Status {
         switch error {
-        case .invalidIdentifier, .invalidUsage, .invalidPageSize, .invalidCursor, .invalidSearchQuery: .badRequest
+        case .invalidIdentifier, .invalidUsage, .unsupportedCharacter, .invalidPageSize, .invalidCursor, .invalidSearchQuery: .badRequest
         case .valueTooLarge: .contentTooLarge
         case .sessionNotFound, .parentNotFound, .messageNotInSession, .messageNotFound: .notFound
         case .messageIdConflict, .staleCursor, .unknownChangeSequence, .streamEnded, .backupDestinationExists: .conflict

@@ -80,6 +80,46 @@ import Testing
         await store.close()
     }
 
+    /// A tool's output can hold a NUL. SQLite keeps it; PostgreSQL's text cannot, and the call says so.
+    @Test(arguments: Backend.available)
+    func aNulCharacterIsKeptOrRefusedWithATypedErrorNeverHalfWritten(backend: Backend) async throws {
+        let opened = try await backend.open()
+        let store = opened.store
+        let session = try await store.createSession(workspaceId: "ws-1", title: "plain")
+        let plain = try await store.addMessage(workspaceId: "ws-1", sessionId: session.id, message: NewMessage(role: .user, content: "one"))
+        let writes: [@Sendable () async throws -> Void] = [
+            { _ = try await store.createSession(workspaceId: "ws-1", title: "a\u{0}b") },
+            { _ = try await store.addMessage(workspaceId: "ws-1", sessionId: session.id, message: NewMessage(role: .tool, content: "c\u{0}d")) },
+            {
+                _ = try await store.addMessage(
+                    workspaceId: "ws-1", sessionId: session.id,
+                    message: NewMessage(role: .assistant, parts: [MessagePart(type: .text, content: "p\u{0}q")]))
+            },
+            { _ = try await store.updateMessage(workspaceId: "ws-1", messageId: plain.id) { $0.content = "one\u{0}" } },
+        ]
+        for write in writes {
+            switch backend {
+            case .sqlite:
+                try await write()
+            case .postgres:
+                await #expect(throws: SessionStoreError.unsupportedCharacter(reason: "PostgreSQL cannot store a NUL character (U+0000) in text")) {
+                    try await write()
+                }
+            }
+        }
+        let messages = try await store.getSessionMessages(workspaceId: "ws-1", sessionId: session.id)
+        switch backend {
+        case .sqlite:
+            #expect(messages.map(\.content) == ["one\u{0}", "c\u{0}d", nil])
+            #expect(messages.last?.parts?.first?.content == "p\u{0}q")
+            #expect(try await store.listSessions(workspaceId: "ws-1").map(\.title).contains("a\u{0}b"))
+        case .postgres:
+            #expect(messages == [plain])
+            #expect(try await store.listSessions(workspaceId: "ws-1").map(\.id) == [session.id])
+        }
+        await store.close()
+    }
+
     @Test(arguments: Backend.available)
     func aRetriedAppendIsStoredOnceAndAnotherPayloadUnderItsIdIsAConflict(backend: Backend) async throws {
         let opened = try await backend.open()

@@ -10,6 +10,9 @@ public enum SessionStoreError: Error, Sendable, Hashable, CustomStringConvertibl
     case valueTooLarge(field: String, byteCount: Int, limit: Int)
     /// A message's usage holds a count or cost outside what ``Usage`` allows.
     case invalidUsage(reason: String)
+    /// A text holds a character the backend cannot store: PostgreSQL's text has no NUL (U+0000), which SQLite
+    /// stores as it is.
+    case unsupportedCharacter(reason: String)
     /// No session with this id exists in the workspace.
     case sessionNotFound(workspaceId: String, sessionId: String)
     /// The parent named for a session does not exist in the workspace (or is the session itself).
@@ -60,6 +63,7 @@ public enum SessionStoreError: Error, Sendable, Hashable, CustomStringConvertibl
         case .invalidIdentifier: "invalidIdentifier"
         case .valueTooLarge: "valueTooLarge"
         case .invalidUsage: "invalidUsage"
+        case .unsupportedCharacter: "unsupportedCharacter"
         case .sessionNotFound: "sessionNotFound"
         case .parentNotFound: "parentNotFound"
         case .messageNotInSession: "messageNotInSession"
@@ -94,6 +98,8 @@ public enum SessionStoreError: Error, Sendable, Hashable, CustomStringConvertibl
             "\(field) is \(byteCount) bytes, over the limit of \(limit) bytes"
         case .invalidUsage(let reason):
             "invalid usage: \(reason)"
+        case .unsupportedCharacter(let reason):
+            "unsupported character: \(reason)"
         case .sessionNotFound(let workspaceId, let sessionId):
             "no session \(sessionId) in workspace \(workspaceId)"
         case .parentNotFound(let workspaceId, let parentId):

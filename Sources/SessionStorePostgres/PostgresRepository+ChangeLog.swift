@@ -49,8 +49,8 @@ extension PostgresRepository {
 
     private func trimChanges(workspaceId: String, latest: Int64, now: Int64, _ connection: PostgresConnection) async throws -> Int {
         let retention = configuration.changeRetention
-        let keptFrom = retention.maximumCount.map { latest - Int64(max($0, 1)) + 1 } ?? Int64.min
-        let cutoff = retention.maximumAge.map { now - Int64($0.components.seconds * 1000) } ?? Int64.min
+        let keptFrom = retention.oldestKept(latest: latest)
+        let cutoff = retention.oldestKept(now: now)
         return try await connection.query(
             """
             DELETE FROM changes

@@ -161,6 +161,21 @@ import TestSupport
         await repository.close()
     }
 
+    @Test func aRetentionBeyondAnyClockKeepsEverythingInsteadOfTrapping() async throws {
+        var configuration = Fixtures.configuration()
+        configuration.changeRetention = ChangeRetention(maximumAge: .seconds(Int64.max), maximumCount: .max)
+        let repository = try await SessionRepository(path: directory.file("forever.sqlite"), configuration: configuration)
+        for _ in 0..<3 {
+            _ = try await repository.createSession(workspaceId: workspace)
+        }
+        #expect(try await repository.trimChanges(workspaceId: workspace) == 0)
+        await repository.close()
+        #expect(ChangeRetention(maximumAge: .seconds(Int64.min), maximumCount: nil).oldestKept(now: 5_000) == .min)
+        #expect(ChangeRetention(maximumAge: .seconds(-1), maximumCount: nil).oldestKept(now: 5_000) == 5_000)
+        #expect(ChangeRetention(maximumAge: .seconds(2), maximumCount: nil).oldestKept(now: 5_000) == 3_000)
+        #expect(ChangeRetention(maximumAge: nil, maximumCount: 10).oldestKept(latest: 100) == 91)
+    }
+
     @Test func cancellingTheFollowingTaskEndsTheStreamPromptly() async throws {
         _ = try await repository.createSession(workspaceId: workspace)
         // The stream waits for nothing once cancelled, but the other tests can keep Swift's cooperative threads busy

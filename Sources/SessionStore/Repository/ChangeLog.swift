@@ -30,8 +30,8 @@ enum ChangeLog {
     static func trim(
         workspaceId: String, latest: Int64, retention: ChangeRetention, now: Int64, _ connection: Connection
     ) throws -> Int {
-        let keptFrom = retention.maximumCount.map { latest - Int64(max($0, 1)) + 1 } ?? Int64.min
-        let cutoff = retention.maximumAge.map { now - Int64($0.components.seconds * 1000) } ?? Int64.min
+        let keptFrom = retention.oldestKept(latest: latest)
+        let cutoff = retention.oldestKept(now: now)
         try connection.cachedStatement(
             """
             DELETE FROM changes WHERE workspace_id = ?1 AND sequence < ?2 AND (sequence < ?3 OR changed_at < ?4)

@@ -12,4 +12,19 @@ public struct ChangeRetention: Sendable, Hashable {
         self.maximumAge = maximumAge
         self.maximumCount = maximumCount
     }
+
+    /// The oldest sequence number kept by count in a workspace whose newest change is `latest`.
+    package func oldestKept(latest: Int64) -> Int64 {
+        guard let maximumCount else { return .min }
+        return latest - Int64(max(maximumCount, 1)) + 1
+    }
+
+    /// The oldest time (milliseconds since the Unix epoch) kept by age at `now`. An age longer than the epoch
+    /// keeps everything, as nil does, instead of overflowing; a negative one keeps nothing older than `now`.
+    package func oldestKept(now: Int64) -> Int64 {
+        guard let maximumAge else { return .min }
+        let (milliseconds, overflow) = maximumAge.components.seconds.multipliedReportingOverflow(by: 1000)
+        guard !overflow, milliseconds <= now else { return .min }
+        return now - max(milliseconds, 0)
+    }
 }

@@ -66,7 +66,7 @@ extension PostgresRepository {
     public func emptyTrash(workspaceId: String, olderThan date: Date) async throws -> Int {
         try await configuration.logged("emptyTrash", workspaceId: workspaceId) {
             try limits.checkIdentifier(workspaceId, "workspaceId")
-            let cutoff = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+            let cutoff = date.millisecondsSince1970
             let now = configuration.now()
             return try await transaction { [self] connection in
                 var deleted: [String] = []

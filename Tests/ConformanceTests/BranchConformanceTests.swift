@@ -121,8 +121,10 @@ import Testing
         #expect(try await store.restoreSession(workspaceId: "ws-1", sessionId: session.id) == nil)
 
         #expect(try await store.trashSession(workspaceId: "ws-1", sessionId: session.id))
+        #expect(try await store.emptyTrash(workspaceId: "ws-1", olderThan: Date(timeIntervalSince1970: -1e300)) == 0)
         #expect(try await store.emptyTrash(workspaceId: "ws-1", olderThan: Date(timeIntervalSince1970: 0)) == 0)
-        #expect(try await store.emptyTrash(workspaceId: "ws-1", olderThan: Date().addingTimeInterval(60)) == 1)
+        // Past what milliseconds since 1970 can count: everything trashed is older.
+        #expect(try await store.emptyTrash(workspaceId: "ws-1", olderThan: Date(timeIntervalSince1970: 1e300)) == 1)
         #expect(try await store.listTrash(workspaceId: "ws-1").isEmpty)
         #expect(try await store.restoreSession(workspaceId: "ws-1", sessionId: session.id) == nil)
         #expect(try await store.listSessions(workspaceId: "ws-1").map(\.id) == [kept.id])

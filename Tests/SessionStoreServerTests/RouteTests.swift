@@ -73,8 +73,12 @@ import Testing
             let trash = try client.decode([TrashedSession].self, try await client.send(.get, "\(base)/trash"))
             #expect(trash.map(\.session.id) == [fork.id])
             #expect(try await client.send(.post, "\(base)/sessions/\(fork.id)/restore").status == .ok)
-            #expect(try await client.send(.delete, "\(base)/sessions/\(fork.id)").status == .noContent)
+            #expect(try await client.send(.post, "\(base)/sessions/\(fork.id)/trash").status == .noContent)
+            // The largest cutoff a client can send: it once trapped converting to milliseconds, ending the server.
+            let everything = try await client.send(.delete, "\(base)/trash?olderThan=\(Int64.max)")
+            #expect(try client.decode([String: Int].self, everything) == ["deleted": 1])
             #expect(try await client.send(.delete, "\(base)/sessions/\(fork.id)").status == .notFound)
+            #expect(try await client.send(.delete, "\(base)/sessions/\(session.id)").status == .noContent)
             let emptied = try client.decode([String: Int].self, try await client.send(.delete, "\(base)/trash?olderThan=0"))
             #expect(emptied == ["deleted": 0])
 

@@ -97,6 +97,6 @@ public struct Configuration: Sendable {
 
     /// The system clock in milliseconds since the Unix epoch.
     public static let systemMilliseconds: @Sendable () -> Int64 = {
-        Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
+        Date().millisecondsSince1970
     }
 }

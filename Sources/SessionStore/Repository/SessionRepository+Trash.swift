@@ -52,7 +52,7 @@ extension SessionRepository {
     public func emptyTrash(workspaceId: String, olderThan date: Date) async throws -> Int {
         try await configuration.logged("emptyTrash", workspaceId: workspaceId) {
             try limits.checkIdentifier(workspaceId, "workspaceId")
-            let cutoff = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+            let cutoff = date.millisecondsSince1970
             let now = configuration.now()
             return try await write { connection in
                 let deleted = try connection.cachedStatement(

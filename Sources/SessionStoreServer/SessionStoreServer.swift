@@ -52,7 +52,7 @@ public enum SessionStoreServer {
 
     /// The server as a Hummingbird application, to run in a service group of one's own or in tests.
     ///
-    /// - Throws: ``SetupError`` for a host other than loopback without tokens.
+    /// - Throws: ``SetupError`` for a host other than loopback without tokens, or a port outside 0…65535.
     public static func application(
         store: any SessionStoring, options: ServerOptions, logger: Logger,
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
@@ -60,10 +60,13 @@ public enum SessionStoreServer {
         guard options.tokens != nil || options.listensOnLoopbackOnly else {
             throw SetupError(description: "without --tokens the server listens on loopback only, not on \(options.host)")
         }
-        let slowClientTimeout = TimeAmount.nanoseconds(Int64(options.slowClientTimeout / .nanoseconds(1)))
+        // The socket layer keeps only the low 16 bits: port 70000 would listen on 4464.
+        guard (0...65535).contains(options.port) else {
+            throw SetupError(description: "port \(options.port) is not a TCP port (0 to 65535)")
+        }
         let channel = HTTP1Channel.Configuration(
-            additionalChannelHandlers: [SlowReaderHandler(timeout: slowClientTimeout)],
-            idleTimeout: .nanoseconds(Int64(options.idleTimeout / .nanoseconds(1))),
+            additionalChannelHandlers: [SlowReaderHandler(timeout: TimeAmount(options.slowClientTimeout))],
+            idleTimeout: TimeAmount(options.idleTimeout),
             httpDecoderConfiguration: .init(maxHeaderFieldSize: options.headerLimit, maxHeaderListSize: options.headerLimit))
         return Application(
             router: router(store: store, options: options), server: .http1(configuration: channel),

@@ -202,6 +202,15 @@ import Testing
             _ = try SessionStoreServer.application(store: server.store, options: server.options, logger: .init(label: "test"))
         }
     }
+
+    @Test(arguments: [70000, -1])
+    func aPortOutsideTCPsRangeIsRefusedNotWrappedAround(port: Int) async throws {
+        let server = try await LiveServer { $0.port = port }
+        let error = #expect(throws: SessionStoreServer.SetupError.self) {
+            _ = try SessionStoreServer.application(store: server.store, options: server.options, logger: .init(label: "test"))
+        }
+        #expect(error?.description == "port \(port) is not a TCP port (0 to 65535)")
+    }
 }
 
 /// The metrics the test process sends to Prometheus: swift-metrics takes one bootstrap per process.

@@ -31,12 +31,12 @@ struct ServeCommand: AsyncParsableCommand {
 
     // More readers than cores only take the CPU from the writer, whose appends then queue (Benchmarks/README.md,
     // "The HTTP server under load").
-    @Option(help: "How many connections serve reads in parallel: one per processor core unless given.")
+    @Option(help: "How many connections serve reads in parallel (1 to 256): one per processor core unless given.")
     var readers = ProcessInfo.processInfo.activeProcessorCount
 
     func run() async throws {
         try await Terminal.run(json: json) {
-            guard readers >= 1 else { throw ToolError("--readers must be 1 or more, not \(readers)", code: "invalidArgument") }
+            guard (1...256).contains(readers) else { throw ToolError("--readers must be 1 to 256, not \(readers)", code: "invalidArgument") }
             let accessTokens = try tokens.map { path in
                 do { return try AccessTokens(path: path) } catch let error as AccessTokens.FileError {
                     throw ToolError(error.description)

@@ -45,9 +45,13 @@ import TestSupport
         #expect(try Data(contentsOf: URL(fileURLWithPath: database)).isEmpty)
     }
 
-    @Test func serveRefusesNoReadersBeforeOpeningAnything() async throws {
-        let result = try await runProcess(Tool.executable, ["serve", "--db", database, "--readers", "0", "--port", "0"])
-        expectOneLineFailure(result, saying: "--readers must be 1 or more, not 0")
+    @Test func serveRefusesNoReadersOrTooManyBeforeOpeningAnything() async throws {
+        let none = try await runProcess(Tool.executable, ["serve", "--db", database, "--readers", "0", "--port", "0"])
+        expectOneLineFailure(none, saying: "--readers must be 1 to 256, not 0")
+        // Each reader holds a connection and its files: 100,000 ran out of descriptors, reported as a file that
+        // cannot be opened.
+        let many = try await runProcess(Tool.executable, ["serve", "--db", database, "--readers", "100000", "--port", "0"])
+        expectOneLineFailure(many, saying: "--readers must be 1 to 256, not 100000")
         #expect(!FileManager.default.fileExists(atPath: database))
     }
 

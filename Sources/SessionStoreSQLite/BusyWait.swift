@@ -21,8 +21,7 @@ final class BusyWait {
     var waits = true
 
     private init(timeout: Duration) {
-        let (seconds, attoseconds) = timeout.components
-        timeoutNanoseconds = UInt64(max(seconds, 0)) * 1_000_000_000 + UInt64(max(attoseconds, 0) / 1_000_000_000)
+        timeoutNanoseconds = UInt64(max(timeout.clampedNanoseconds, 0))
     }
 
     /// Installs the wait on `handle`, bounded by `timeout`; pass the result to ``remove(_:from:)`` before closing it.
@@ -45,7 +44,8 @@ final class BusyWait {
         guard waits else { return false }
         let now = Self.monotonicNanoseconds()
         if tries == 0 {
-            deadline = now + timeoutNanoseconds
+            let (sum, overflow) = now.addingReportingOverflow(timeoutNanoseconds)
+            deadline = overflow ? .max : sum
         }
         guard now < deadline else { return false }
         if tries < Self.yields {

@@ -21,8 +21,7 @@ final class StatementProfiler {
 
     private init(_ observer: SlowStatementObserver) {
         self.observer = observer
-        let (seconds, attoseconds) = observer.threshold.components
-        thresholdNanoseconds = seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+        thresholdNanoseconds = observer.threshold.clampedNanoseconds
     }
 
     /// Installs `observer` on `handle`; pass the result to ``remove(_:from:)`` before closing it.

@@ -11,6 +11,6 @@ public enum StoreCallMetrics {
             label: "session_store_call_duration",
             dimensions: [("operation", call.operation), ("outcome", call.succeeded ? "ok" : "error")],
             preferredDisplayUnit: .seconds
-        ).recordNanoseconds(call.duration.components.seconds * 1_000_000_000 + call.duration.components.attoseconds / 1_000_000_000)
+        ).recordNanoseconds(call.duration.clampedNanoseconds)
     }
 }

@@ -81,6 +81,18 @@ import Testing
         connection.close()
     }
 
+    /// `.seconds(.max)` is how a caller says "wait as long as it takes"; it once trapped converting to nanoseconds.
+    @Test func theLongestTimeoutAndThresholdWaitInsteadOfTrapping() throws {
+        let connection = try Connection(location: .file(path), options: ConnectionOptions(busyTimeout: .seconds(Int64.max)))
+        let slow = Locked<[String]>([])
+        connection.observeSlowStatements(SlowStatementObserver(threshold: .seconds(Int64.max)) { sql, _ in slow.withLock { $0.append(sql) } })
+        let released = try holdLock(for: .milliseconds(100))
+        #expect(try !beginIsBusy(connection))
+        released.wait()
+        #expect(slow.withLock { $0 }.isEmpty)
+        connection.close()
+    }
+
     @Test func aZeroTimeoutFailsAtOnce() throws {
         let connection = try Connection(location: .file(path), options: ConnectionOptions(busyTimeout: .zero))
         let released = try holdLock(for: .milliseconds(300))

@@ -21,8 +21,8 @@ enum PostgresURL {
         var configuration = PostgresClient.Configuration(
             host: host, port: url.port ?? 5432, username: user, password: url.password, database: database, tls: tls)
         if let timeout = url.queryItems?.first(where: { $0.name == "connect_timeout" })?.value {
-            guard let seconds = Int(timeout), seconds > 0 else {
-                throw .invalidURL(text, reason: "connect_timeout \(timeout) is not a number of seconds")
+            guard let seconds = Int(timeout), (1...86_400).contains(seconds) else {
+                throw .invalidURL(text, reason: "connect_timeout \(timeout) is not a number of seconds from 1 to 86400")
             }
             configuration.options.connectTimeout = .seconds(seconds)
         }

@@ -116,6 +116,7 @@ import Testing
         case .postgres:
             #expect(messages == [plain])
             #expect(try await store.listSessions(workspaceId: "ws-1").map(\.id) == [session.id])
+            #expect(try await store.latestChangeSequence(workspaceId: "ws-1") == 2)
         }
         await store.close()
     }

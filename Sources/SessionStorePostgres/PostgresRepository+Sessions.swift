@@ -165,12 +165,15 @@ extension PostgresRepository {
 
     /// The live session, its row locked until the transaction ends: the writes that change its links take it.
     func lockedSession(_ sessionId: String, workspaceId: String, _ connection: PostgresConnection) async throws -> Session? {
-        try await sessions(
-            connection.query(
-                """
-                SELECT \(unescaped: Self.sessionColumns) FROM sessions s
-                WHERE s.id = \(sessionId) AND s.workspace_id = \(workspaceId) AND s.trashed_at IS NULL FOR UPDATE
-                """, logger: logger)
+        // Locked first, read after: a statement that waited for the lock reads the rest with the snapshot it began
+        // with, so links read with the lock would miss what the holder had just committed, and a revert, unrevert
+        // or fork would cut at the wrong place.
+        let locked = try await connection.query(
+            "SELECT 1 FROM sessions WHERE id = \(sessionId) AND workspace_id = \(workspaceId) AND trashed_at IS NULL FOR UPDATE",
+            logger: logger)
+        guard try await locked.collect().count == 1 else { return nil }
+        return try await sessions(
+            connection.query("SELECT \(unescaped: Self.sessionColumns) FROM sessions s WHERE s.id = \(sessionId)", logger: logger)
         ).first
     }
 

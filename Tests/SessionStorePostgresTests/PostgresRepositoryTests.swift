@@ -52,6 +52,58 @@ import TestSupport
         await setup.close()
     }
 
+    /// A write that waited for the session's lock once went on with the links as they were when it started
+    /// waiting: a revert, unrevert or fork racing another then cut at the wrong place, leaving a gap in the
+    /// positions (a stress run left one session's links at 1-3 and 7-11).
+    @Test func revertsUnrevertsAndAppendsRacingOnOneSessionKeepItsPositionsWhole() async throws {
+        let url = try await PostgresTestServer.freshDatabase()
+        let setup = try await PostgresRepository(url: url)
+        let session = try await setup.createSession(workspaceId: "ws-1")
+        for index in 0..<6 {
+            _ = try await setup.addMessage(workspaceId: "ws-1", sessionId: session.id, message: NewMessage(role: .user, content: "m\(index)"))
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for client in 0..<4 {
+                group.addTask {
+                    let store = try await PostgresRepository(url: url)
+                    try await withThrowingTaskGroup(of: Void.self) { writes in
+                        for index in 0..<40 {
+                            writes.addTask {
+                                switch (client + index) % 4 {
+                                case 0:
+                                    let shown = try await store.getSession(workspaceId: "ws-1", sessionId: session.id)?.messageIds ?? []
+                                    do {
+                                        _ = try await store.revert(workspaceId: "ws-1", sessionId: session.id, messageId: shown.dropLast(2).last)
+                                    } catch SessionStoreError.messageNotInSession {
+                                        // Another client's revert hid it first.
+                                    }
+                                case 1: _ = try await store.unrevert(workspaceId: "ws-1", sessionId: session.id)
+                                case 2: _ = try await store.forkSession(workspaceId: "ws-1", sessionId: session.id)
+                                default:
+                                    _ = try await store.addMessage(
+                                        workspaceId: "ws-1", sessionId: session.id, message: NewMessage(role: .user, content: "c\(client) \(index)"))
+                                }
+                            }
+                        }
+                        try await writes.waitForAll()
+                    }
+                    await store.close()
+                }
+            }
+            try await group.waitForAll()
+        }
+        try await PostgresTestServer.withClient(url) { client in
+            for table in ["session_messages", "reverted_links"] {
+                var gaps: [String] = []
+                for try await (sessionId, count, last) in try await client.query(
+                    "SELECT session_id, count(*), max(position) FROM \(unescaped: table) GROUP BY session_id HAVING count(*) <> max(position)"
+                ).decode((String, Int, Int).self) { gaps.append("\(sessionId): \(count) links, positions up to \(last)") }
+                #expect(gaps.isEmpty, "\(table)")
+            }
+        }
+        await setup.close()
+    }
+
     @Test func fourProcessesAppendingToTheSameSessionsLoseNothingAndSurfaceNoError() async throws {
         let url = try await PostgresTestServer.freshDatabase()
         let store = try await PostgresRepository(url: url)

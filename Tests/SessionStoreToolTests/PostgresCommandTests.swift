@@ -11,13 +11,13 @@ import TestSupport
         let url = try await PostgresTestServer.freshDatabase()
         let refused = try await runProcess(Tool.executable, ["serve", "--db", url, "--port", "0"])
         #expect(refused.status != 0)
-        #expect(refused.standardError == "session-store: the database needs `session-store migrate` first (pending: 0001_create_schema.sql)\n")
+        #expect(refused.standardError == "session-store: the database needs `session-store migrate` first (pending: 0001_create_schema.sql, 0002_renumber_link_positions.sql)\n")
 
         let migrated = try await runProcess(Tool.executable, ["migrate", "--db", url])
-        #expect(migrated.status == 0 && migrated.standardOutput == "applied 0001_create_schema.sql\n", "\(migrated.standardError)")
+        #expect(migrated.status == 0 && migrated.standardOutput == "applied 0001_create_schema.sql\napplied 0002_renumber_link_positions.sql\n", "\(migrated.standardError)")
         let status = try await runProcess(Tool.executable, ["migrate", "--db", url, "--status", "--json"])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(status.standardOutput.utf8)) as? [String: Any])
-        #expect((object["applied"] as? [[String: Any]])?.map { $0["name"] as? String } == ["create_schema"])
+        #expect((object["applied"] as? [[String: Any]])?.map { $0["name"] as? String } == ["create_schema", "renumber_link_positions"])
         #expect((object["pending"] as? [Any])?.isEmpty == true)
     }
 

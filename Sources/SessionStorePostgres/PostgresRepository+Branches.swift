@@ -130,7 +130,7 @@ extension PostgresRepository {
                     "UPDATE sessions SET updated_at = \(now), revert_message_id = NULL, revert_reason = NULL WHERE id = \(sessionId)",
                     logger: logger)
                 try await recordChange(.unreverted, workspaceId: workspaceId, sessionId: sessionId, at: now, connection)
-                session.messageIds = try await lockedSession(sessionId, workspaceId: workspaceId, connection)?.messageIds ?? []
+                session.messageIds = try await liveSession(sessionId, workspaceId: workspaceId, connection)?.messageIds ?? []
                 session.revert = nil
                 session.updatedAt = now
                 return session

@@ -29,15 +29,7 @@ extension PostgresRepository {
         try await configuration.logged("getSession", workspaceId: workspaceId, sessionId: sessionId) {
             try limits.checkIdentifier(workspaceId, "workspaceId")
             try limits.checkIdentifier(sessionId, "sessionId")
-            return try await read { [self] connection in
-                try await sessions(
-                    connection.query(
-                        """
-                        SELECT \(unescaped: Self.sessionColumns) FROM sessions s
-                        WHERE s.id = \(sessionId) AND s.workspace_id = \(workspaceId) AND s.trashed_at IS NULL
-                        """, logger: logger)
-                ).first
-            }
+            return try await read { [self] in try await liveSession(sessionId, workspaceId: workspaceId, $0) }
         }
     }
 
@@ -131,6 +123,11 @@ extension PostgresRepository {
             try limits.checkIdentifier(sessionId, "sessionId")
             let now = configuration.now()
             return try await transaction { [self] connection in
+                // Children first, in id order, as a fork takes them (the child, then its parent): the delete clears
+                // their parent, and taking the parent before them deadlocks with a fork or append of a child.
+                _ = try await connection.query(
+                    "SELECT 1 FROM sessions WHERE parent_id = \(sessionId) ORDER BY id FOR UPDATE", logger: logger
+                ).collect()
                 let deleted = try await connection.query(
                     "DELETE FROM sessions WHERE id = \(sessionId) AND workspace_id = \(workspaceId) AND trashed_at IS NULL RETURNING 1",
                     logger: logger)
@@ -172,8 +169,19 @@ extension PostgresRepository {
             "SELECT 1 FROM sessions WHERE id = \(sessionId) AND workspace_id = \(workspaceId) AND trashed_at IS NULL FOR UPDATE",
             logger: logger)
         guard try await locked.collect().count == 1 else { return nil }
-        return try await sessions(
-            connection.query("SELECT \(unescaped: Self.sessionColumns) FROM sessions s WHERE s.id = \(sessionId)", logger: logger)
+        return try await liveSession(sessionId, workspaceId: workspaceId, connection)
+    }
+
+    /// The live session with its message ids, read without taking a lock. A transaction that has changed the
+    /// session reads it back with this: `FOR UPDATE` would ask for more than its `UPDATE` took, and wait behind
+    /// the share of the row that a fork of a child holds, which deadlocks.
+    func liveSession(_ sessionId: String, workspaceId: String, _ connection: PostgresConnection) async throws -> Session? {
+        try await sessions(
+            connection.query(
+                """
+                SELECT \(unescaped: Self.sessionColumns) FROM sessions s
+                WHERE s.id = \(sessionId) AND s.workspace_id = \(workspaceId) AND s.trashed_at IS NULL
+                """, logger: logger)
         ).first
     }
 

@@ -37,7 +37,7 @@ extension PostgresRepository {
                     """, logger: logger)
                 guard try await restored.collect().count == 1 else { return nil }
                 try await recordChange(.sessionRestored, workspaceId: workspaceId, sessionId: sessionId, at: now, connection)
-                return try await lockedSession(sessionId, workspaceId: workspaceId, connection)
+                return try await liveSession(sessionId, workspaceId: workspaceId, connection)
             }
         }
     }
@@ -69,6 +69,14 @@ extension PostgresRepository {
             let cutoff = date.millisecondsSince1970
             let now = configuration.now()
             return try await transaction { [self] connection in
+                // Children first, as deleteSession takes them.
+                _ = try await connection.query(
+                    """
+                    SELECT 1 FROM sessions WHERE parent_id IN (
+                        SELECT id FROM sessions WHERE workspace_id = \(workspaceId) AND trashed_at IS NOT NULL AND trashed_at < \(cutoff))
+                    ORDER BY id FOR UPDATE
+                    """, logger: logger
+                ).collect()
                 var deleted: [String] = []
                 for try await id in try await connection.query(
                     """

@@ -109,18 +109,25 @@ actor PostgresChangeFollower {
     }
 
     func next() async throws -> Change? {
+        // Only the caller's number can be one the feed never handed out: later ones come from the feed.
+        var checksStart = false
         if subscription == nil {
             try repository.limits.checkIdentifier(workspaceId, "workspaceId")
             subscription = repository.changeFeed.subscribe()
+            checksStart = true
         }
         while buffered.isEmpty {
             guard !Task.isCancelled, let wakeUps = subscription?.wakeUps else { return stop() }
             let batch: [Change]
             do {
+                if checksStart {
+                    try await repository.checkReached(workspaceId: workspaceId, sequence)
+                }
                 batch = try await repository.changes(workspaceId: workspaceId, after: sequence, limit: Self.batchSize)
             } catch is CancellationError {
                 return stop()
             }
+            checksStart = false
             if batch.isEmpty {
                 // Waiting on an AsyncStream ends at once when the task is cancelled.
                 guard await wakeUps.first(where: { _ in true }) != nil else { return stop() }

@@ -29,15 +29,20 @@ extension PostgresRepository {
         return latest
     }
 
+    /// Throws `SessionStoreError.unknownChangeSequence` unless the workspace's feed has reached `sequence`: 0 up to
+    /// its newest change, which is never trimmed.
+    func checkReached(workspaceId: String, _ sequence: Int64) async throws {
+        let newest = try await read { [self] connection in try await latest(workspaceId: workspaceId, connection) }
+        guard (0...newest).contains(sequence) else {
+            throw SessionStoreError.unknownChangeSequence(sequence: sequence, latest: newest)
+        }
+    }
+
     /// Up to `limit` of the workspace's changes after `sequence`, in order.
     ///
-    /// - Throws: `SessionStoreError.changesTrimmed` when the change after `sequence` was trimmed,
-    ///   `SessionStoreError.unknownChangeSequence` when the feed never reached `sequence`.
+    /// - Throws: `SessionStoreError.changesTrimmed` when the change after `sequence` was trimmed.
     func changes(workspaceId: String, after sequence: Int64, limit: Int64) async throws -> [Change] {
         try await read { [self] connection in
-            guard sequence >= 0 else {
-                throw SessionStoreError.unknownChangeSequence(sequence: sequence, latest: try await latest(workspaceId: workspaceId, connection))
-            }
             var changes: [Change] = []
             for try await (number, kind, sessionId, messageId, changedAt) in try await connection.query(
                 """
@@ -54,10 +59,6 @@ extension PostgresRepository {
             // Numbers run without gaps until trimming: a gap right after `sequence` means it was trimmed away.
             if let first = changes.first, first.sequence != sequence + 1 {
                 throw SessionStoreError.changesTrimmed(oldestKept: first.sequence)
-            }
-            // The newest change is never trimmed, so a follower past it holds a number from elsewhere.
-            if changes.isEmpty, sequence > 0, case let latest = try await latest(workspaceId: workspaceId, connection), latest < sequence {
-                throw SessionStoreError.unknownChangeSequence(sequence: sequence, latest: latest)
             }
             return changes
         }

@@ -24,23 +24,30 @@ actor ChangeFollower {
 
     /// The next change; nil once the calling task is cancelled.
     func next() async throws -> Change? {
+        // Only the caller's number can be one the feed never handed out: later ones come from the feed.
+        var checksStart = false
         if subscription == nil {
             try repository.limits.checkIdentifier(workspaceId, "workspaceId")
             // Subscribed before the first read, so that no change committed after that read goes unnoticed.
             let (id, wakeUps) = repository.changeNotifier.subscribe()
             subscription = (id, wakeUps)
+            checksStart = true
         }
         while buffered.isEmpty {
             guard !Task.isCancelled else { return stop() }
             let (workspaceId, sequence) = (workspaceId, sequence)
             let batch: [Change]
             do {
-                batch = try await repository.database.read { connection in
-                    try ChangeLog.changes(workspaceId: workspaceId, after: sequence, limit: Self.batchSize, connection)
+                batch = try await repository.database.read { [checksStart] connection in
+                    if checksStart {
+                        try ChangeLog.checkReached(workspaceId: workspaceId, sequence, connection)
+                    }
+                    return try ChangeLog.changes(workspaceId: workspaceId, after: sequence, limit: Self.batchSize, connection)
                 }
             } catch is CancellationError {
                 return stop()
             }
+            checksStart = false
             if batch.isEmpty, let wakeUps = subscription?.wakeUps {
                 // Waiting on an AsyncStream ends at once when the task is cancelled.
                 guard await wakeUps.first(where: { _ in true }) != nil else { return stop() }

@@ -46,14 +46,19 @@ enum ChangeLog {
             .first([.text(workspaceId)]) { $0.int64(0) } ?? 0
     }
 
+    /// Throws ``SessionStoreError/unknownChangeSequence(sequence:latest:)`` unless the workspace's feed has reached
+    /// `sequence`: 0 up to its newest change, which is never trimmed.
+    static func checkReached(workspaceId: String, _ sequence: Int64, _ connection: Connection) throws {
+        let latest = try latest(workspaceId: workspaceId, connection)
+        guard (0...latest).contains(sequence) else {
+            throw SessionStoreError.unknownChangeSequence(sequence: sequence, latest: latest)
+        }
+    }
+
     /// Up to `limit` of the workspace's changes after `sequence`, in order.
     ///
-    /// - Throws: ``SessionStoreError/changesTrimmed(oldestKept:)`` when the change after `sequence` was trimmed,
-    ///   ``SessionStoreError/unknownChangeSequence(sequence:latest:)`` when the feed never reached `sequence`.
+    /// - Throws: ``SessionStoreError/changesTrimmed(oldestKept:)`` when the change after `sequence` was trimmed.
     static func changes(workspaceId: String, after sequence: Int64, limit: Int, _ connection: Connection) throws -> [Change] {
-        guard sequence >= 0 else {
-            throw SessionStoreError.unknownChangeSequence(sequence: sequence, latest: try latest(workspaceId: workspaceId, connection))
-        }
         let changes = try connection.cachedStatement(
             """
             SELECT sequence, kind, session_id, message_id, changed_at FROM changes
@@ -70,10 +75,6 @@ enum ChangeLog {
         // Numbers run without gaps until trimming: a gap right after `sequence` means it was trimmed away.
         if let first = changes.first, first.sequence != sequence + 1 {
             throw SessionStoreError.changesTrimmed(oldestKept: first.sequence)
-        }
-        // The newest change is never trimmed, so a follower past it holds a number from elsewhere.
-        if changes.isEmpty, sequence > 0, case let latest = try latest(workspaceId: workspaceId, connection), latest < sequence {
-            throw SessionStoreError.unknownChangeSequence(sequence: sequence, latest: latest)
         }
         return changes
     }

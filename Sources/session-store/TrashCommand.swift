@@ -110,7 +110,8 @@ struct TrashCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await Terminal.run(json: json) {
-                let cutoff = Date().addingTimeInterval(-olderThan.seconds)
+                // No session was trashed before the calendar's first day; past it the date's text would wrap around.
+                let cutoff = max(Date().addingTimeInterval(-olderThan.seconds), .distantPast)
                 let deleted = dryRun
                     ? try await Terminal.withReadOnlyRepository(database.path) { try await due($0, before: cutoff) }
                     : try await Terminal.withWritableRepository(database.path) { repository in

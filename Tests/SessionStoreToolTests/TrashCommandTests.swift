@@ -71,6 +71,15 @@ import TestSupport
         #expect(try count("SELECT count(*) FROM sessions", in: database) == 3)
     }
 
+    @Test func anAgeOlderThanTheCalendarCutsOffAtItsFirstDay() async throws {
+        _ = try await store()
+        for age in ["99999999w", "\(UInt.max)w"] {
+            let result = try await Tool.succeed("trash", "empty", "--older-than", age, "--db", database)
+            #expect(result.standardOutput.hasSuffix("deleted 0 sessions trashed before 0001-01-01T00:00:00Z\n"), "\(age)")
+        }
+        #expect(try count("SELECT count(*) FROM sessions", in: database) == 3)
+    }
+
     @Test func exportLeavesTheTrashOutUnlessAskedAndSaysWhatItLeftOut() async throws {
         let (old, recent, live) = try await store()
         let repository = try await SessionRepository(path: database)

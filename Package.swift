@@ -67,6 +67,7 @@ let package = Package(
             dependencies: [
                 "SessionStore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             plugins: ["EmbedMigrationsPlugin"]

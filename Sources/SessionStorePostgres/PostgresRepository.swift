@@ -48,8 +48,8 @@ public final class PostgresRepository: Sendable {
     }
 
     /// Returns once the server answers, or fails with ``PostgresStoreError/connectionLost(reason:)`` after the
-    /// connect timeout: the pool itself waits for a server that does not answer until its circuit breaker trips,
-    /// a minute later.
+    /// connect timeout (at once when the host refuses connections): the pool itself waits for a server that does
+    /// not answer until its circuit breaker trips, a minute later.
     static func reach(_ client: PostgresClient, _ configuration: PostgresClient.Configuration) async throws {
         let timeout = configuration.options.connectTimeout
         let server = "\(configuration.host ?? ""):\(configuration.port ?? 0)"
@@ -68,7 +68,14 @@ public final class PostgresRepository: Sendable {
                 guard (try? await Task.sleep(for: timeout)) != nil else { return }
                 finish(.failure(PostgresStoreError.connectionLost(reason: "\(server) did not answer within \(timeout)")))
             }
+            let refusal = Task {
+                guard let host = configuration.host, let port = configuration.port,
+                    let reason = await ConnectionRefusal.reason(host: host, port: port, timeout: timeout)
+                else { return }
+                finish(.failure(PostgresStoreError.connectionLost(reason: reason)))
+            }
             Task {
+                defer { refusal.cancel() }
                 do {
                     _ = try await PostgresFailure.mapped { try await client.query("SELECT 1") }
                     finish(.success(()))

@@ -201,4 +201,15 @@ import TestSupport
         // Under the pool's one minute: a loaded run under the thread sanitizer took 43 s for the 1 s asked.
         #expect(ContinuousClock.now - started < .seconds(58))
     }
+
+    @Test func aPortNothingListensOnIsReportedAsRefusedWithoutWaitingForTheTimeout() async throws {
+        let started = ContinuousClock.now
+        await #expect {
+            try await PostgresRepository(url: "postgres://postgres@127.0.0.1:1/postgres?connect_timeout=60")
+        } throws: { error in
+            guard case PostgresStoreError.connectionLost(let reason) = error else { return false }
+            return reason == "127.0.0.1:1 refused the connection"
+        }
+        #expect(ContinuousClock.now - started < .seconds(30))
+    }
 }

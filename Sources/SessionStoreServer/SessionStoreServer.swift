@@ -65,7 +65,7 @@ public enum SessionStoreServer {
             throw SetupError(description: "port \(options.port) is not a TCP port (0 to 65535)")
         }
         let channel = HTTP1Channel.Configuration(
-            additionalChannelHandlers: [SlowReaderHandler(timeout: TimeAmount(options.slowClientTimeout))],
+            additionalChannelHandlers: [SlowReaderHandler(timeout: TimeAmount(options.slowClientTimeout)), ContinueHandler()],
             idleTimeout: TimeAmount(options.idleTimeout),
             httpDecoderConfiguration: .init(maxHeaderFieldSize: options.headerLimit, maxHeaderListSize: options.headerLimit))
         return Application(

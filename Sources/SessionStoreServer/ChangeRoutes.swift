@@ -41,20 +41,21 @@ struct ChangeRoutes {
         } else {
             after = try await store.latestChangeSequence(workspaceId: workspace)
         }
-        let events = AsyncChannel<ByteBuffer>()
-        let producer = Task { [store, keepAliveInterval] in
-            // A server shutting down ends its feeds, which would otherwise hold it until its timeout.
-            await withGracefulShutdownHandler {
-                await Self.produce(store, workspace, after, keepAliveInterval, into: events)
-            } onGracefulShutdown: {
-                events.finish()
-            }
-            events.finish()
-        }
         var headers = HTTPFields()
         headers[.contentType] = "text/event-stream"
         headers[.cacheControl] = "no-cache"
-        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+        // The feed is followed only once the body is written: a HEAD request's body never is.
+        return Response(status: .ok, headers: headers, body: ResponseBody { [store, keepAliveInterval] writer in
+            let events = AsyncChannel<ByteBuffer>()
+            let producer = Task {
+                // A server shutting down ends its feeds, which would otherwise hold it until its timeout.
+                await withGracefulShutdownHandler {
+                    await Self.produce(store, workspace, after, keepAliveInterval, into: events)
+                } onGracefulShutdown: {
+                    events.finish()
+                }
+                events.finish()
+            }
             defer { producer.cancel() }
             for await event in events {
                 try await writer.write(event)

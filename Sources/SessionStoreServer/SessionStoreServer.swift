@@ -20,7 +20,8 @@ public enum SessionStoreServer {
 
     /// The router of every route, for `store` and `options`.
     public static func router(store: any SessionStoring, options: ServerOptions) -> Router<ServerContext> {
-        let router = Router(context: ServerContext.self)
+        // HEAD answers as GET does, without the body: HTTP asks it of every server, and health checks use it.
+        let router = Router(context: ServerContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: LogRequestsMiddleware(.info))
         router.add(middleware: ErrorMiddleware())
         if options.metrics != nil {

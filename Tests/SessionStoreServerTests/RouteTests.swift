@@ -176,6 +176,28 @@ import Testing
         #expect(try await server.store.listSessions(workspaceId: "my%20project%2F%C3%BC").isEmpty)
     }
 
+    @Test func headAnswersAsGetDoesWithoutTheBody() async throws {
+        let server = try await LiveServer(tokens: "head-token-0123456789abcdef ws-1")
+        let session = try await server.store.createSession(workspaceId: "ws-1", title: "headed")
+        let hidden = try await server.store.createSession(workspaceId: "ws-2", title: "hidden")
+        try await server.run { base in
+            let client = base.with(token: "head-token-0123456789abcdef")
+            for uri in ["/health", "/openapi.json", "\(self.base)/sessions/\(session.id)", "\(self.base)/sessions"] {
+                let get = try await client.send(.get, uri)
+                let head = try await client.send(.head, uri)
+                #expect(head.status == .ok, "\(uri)")
+                #expect(head.headers[.contentLength] == get.headers[.contentLength], "\(uri)")
+                #expect(head.body.readableBytes == 0, "\(uri)")
+            }
+            let feed = try await client.send(.head, "\(self.base)/changes")
+            #expect(feed.status == .ok)
+            #expect(feed.headers[.contentType] == "text/event-stream")
+            #expect(try await client.send(.head, "\(self.base)/sessions/nope").status == .notFound)
+            #expect(try await client.send(.head, "/v1/workspaces/ws-2/sessions/\(hidden.id)").status == .notFound)
+            #expect(try await base.send(.head, "\(self.base)/sessions").status == .unauthorized)
+        }
+    }
+
     /// A message's body with a usage whose `inputTokens` is the JSON number `inputTokens`.
     private static func withUsage(inputTokens: String) -> String {
         """

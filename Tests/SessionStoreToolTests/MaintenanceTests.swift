@@ -216,6 +216,27 @@ import TestSupport
         await repository.close()
     }
 
+    @Test func aBackupCutShortLeavesNoFileThatLooksLikeOne() async throws {
+        let repository = try await SessionRepository(path: database)
+        let session = try await repository.createSession(workspaceId: "w")
+        for index in 0..<1000 {
+            _ = try await repository.addMessage(
+                workspaceId: "w", sessionId: session.id,
+                message: NewMessage(role: .user, content: "\(index) " + String(repeating: "words ", count: 400)))
+        }
+        await repository.close()
+        let copy = directory.file("backup.sqlite")
+        // The kernel stops the tool (SIGXFSZ) once it writes past 256 blocks: about a tenth of the copy.
+        let cut = try await runProcess(
+            URL(fileURLWithPath: "/bin/sh"), ["-c", #"ulimit -f 256; exec "$0" backup "$1" --db "$2""#, Tool.executable.path, copy, database])
+        #expect(cut.status != 0)
+        #expect(!FileManager.default.fileExists(atPath: copy), "a partial copy under the backup's name")
+
+        try await Tool.succeed("backup", copy, "--db", database)
+        try await Tool.succeed("check", "--db", copy)
+        #expect(try count("SELECT count(*) FROM messages", in: copy) == 1000)
+    }
+
     @Test func theSqlite3ShellSeesEveryCommittedMessageWhileTheLibraryHoldsTheDatabase() async throws {
         let repository = try await SessionRepository(path: database)
         let session = try await repository.createSession(workspaceId: "w")

@@ -27,7 +27,9 @@ extension SessionRepository {
     }
 
     /// Copies the database into a new file at `path` with SQLite's online backup API: one consistent snapshot,
-    /// taken while other tasks and processes go on reading and writing. Returns the number of pages copied.
+    /// taken while other tasks and processes go on reading and writing. Returns the number of pages copied. The
+    /// file appears at `path` only once complete: a copy that fails leaves nothing, and one whose process is
+    /// killed leaves at most a `PATH.partial-…` file beside it.
     ///
     /// - Parameters:
     ///   - path: the file to create.
@@ -43,10 +45,25 @@ extension SessionRepository {
             guard !FileManager.default.fileExists(atPath: path) else {
                 throw SessionStoreError.backupDestinationExists(path: path)
             }
-            let copy = try Connection(location: .file(path), options: options)
-            defer { copy.close() }
-            try source.backup(to: copy, progress: progress)
-            return Int(try copy.prepare("PRAGMA page_count").first { $0.int64(0) } ?? 0)
+            let destination = BackupDestination(path: path)
+            do {
+                let pages = try Self.copy(source, to: destination.partialPath, options: options, progress: progress)
+                try destination.publish()
+                return pages
+            } catch {
+                destination.discardPartial()
+                throw error
+            }
         }
+    }
+
+    /// Copies `source` into a new database at `path`; returns its number of pages.
+    private static func copy(
+        _ source: Connection, to path: String, options: ConnectionOptions, progress: (Int, Int) -> Void
+    ) throws -> Int {
+        let copy = try Connection(location: .file(path), options: options)
+        defer { copy.close() }
+        try source.backup(to: copy, progress: progress)
+        return Int(try copy.prepare("PRAGMA page_count").first { $0.int64(0) } ?? 0)
     }
 }

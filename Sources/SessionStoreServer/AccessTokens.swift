@@ -66,7 +66,8 @@ public final class AccessTokens: Sendable {
             throw FileError(description: "cannot read the tokens file \(path)")
         }
         var grants: [Grant] = []
-        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // Split on any line break: a "\r\n" is one Character, which a split on "\n" would not see.
+        for (number, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let fields = line.prefix { $0 != "#" }.split(whereSeparator: \.isWhitespace)
             guard !fields.isEmpty else { continue }
             guard fields.count == 2 else {

@@ -69,4 +69,16 @@ import Testing
         try "# nothing\n".write(toFile: path, atomically: true, encoding: .utf8)
         #expect(throws: AccessTokens.FileError.self) { try AccessTokens(path: path) }
     }
+
+    @Test func aTokensFileWithWindowsLineEndingsOrAByteOrderMarkReadsAsItsLines() throws {
+        let path = NSTemporaryDirectory() + "tokens-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        for text in ["# token workspaces\r\none ws-1,ws-2\r\ntwo *\r\n", "\u{FEFF}one ws-1,ws-2\ntwo *\n"] {
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            let tokens = try AccessTokens(path: path)
+            #expect(tokens.access(for: "one")?.allows("ws-2") == true)
+            #expect(tokens.access(for: "one")?.allows("ws-3") == false)
+            #expect(tokens.access(for: "two")?.allows("anything") == true)
+        }
+    }
 }

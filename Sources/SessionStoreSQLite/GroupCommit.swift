@@ -106,7 +106,7 @@ final class GroupCommit: Sendable {
 
     private func commit(_ group: [any QueuedWrite], _ connection: Connection) {
         do {
-            try connection.execute("BEGIN IMMEDIATE")
+            try connection.begin(.immediate)
         } catch {
             return group.forEach { $0.fail(error) }
         }

@@ -109,4 +109,6 @@ public struct ResultCode: RawRepresentable, Hashable, Sendable, CustomStringConv
     public static let ioErrorShmSize = ResultCode(rawValue: SQLITE_IOERR | 19 << 8)
     /// `SQLITE_BUSY_SNAPSHOT`
     public static let busySnapshot = ResultCode(rawValue: SQLITE_BUSY | 2 << 8)
+    /// `SQLITE_READONLY_DBMOVED`: the file at the database's path is no longer the one the connection opened.
+    public static let readOnlyDatabaseMoved = ResultCode(rawValue: SQLITE_READONLY | 4 << 8)
 }

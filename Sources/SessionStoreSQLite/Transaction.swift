@@ -1,3 +1,5 @@
+import CSQLite
+
 /// How a transaction takes its locks.
 public enum TransactionKind: String, Sendable {
     /// Takes the write lock at once, so that the transaction never fails half-way for a lock: for writes.
@@ -16,7 +18,7 @@ extension Connection {
         if isInTransaction {
             return try savepoint(body)
         }
-        try execute("BEGIN \(kind.rawValue)")
+        try begin(kind)
         let result: T
         do {
             result = try body()
@@ -28,6 +30,19 @@ extension Connection {
             throw error
         }
         return result
+    }
+
+    /// Begins a transaction, unless the database's file was moved, replaced or deleted since the connection
+    /// opened it: SQLite would go on reading and writing the old file, which nothing opens again (and pair it
+    /// with the `-wal` file of the new one), so acknowledged writes would be lost.
+    public func begin(_ kind: TransactionKind) throws(SQLiteError) {
+        var moved: Int32 = 0
+        if sqlite3_file_control(handle, "main", SQLITE_FCNTL_HAS_MOVED, &moved) == SQLITE_OK, moved != 0 {
+            throw SQLiteError(
+                code: .readOnlyDatabaseMoved,
+                message: "the database file was moved, replaced or deleted after it was opened; open the store again")
+        }
+        try execute("BEGIN \(kind.rawValue)")
     }
 
     private func savepoint<T>(_ body: () throws -> T) throws -> T {

@@ -23,12 +23,15 @@ struct LiveServer {
 
     let store: any SessionStoring
     let options: ServerOptions
+    /// Holds the store's file and the tokens file: the folder is removed when the last copy of the server goes.
+    private let directory: TemporaryDirectory
 
     init(
         tokens: String? = nil, backend: Backend = .sqlite, store configuration: Configuration = Configuration(),
         configure: (inout ServerOptions) -> Void = { _ in }
     ) async throws {
         let directory = try TemporaryDirectory()
+        self.directory = directory
         store = switch backend {
         case .sqlite: try await SessionRepository(path: directory.file("server.sqlite"), configuration: configuration)
         case .postgres: try await PostgresRepository(url: try await PostgresTestServer.freshDatabase(), configuration: configuration)

@@ -29,6 +29,38 @@ import TestSupport
         #expect(later.id > fork.id)
     }
 
+    /// Whether `error` says the store's file is no longer the one it opened.
+    private static func isMoved(_ error: any Error) -> Bool {
+        (error as? SQLiteError)?.extendedResultCode == .readOnlyDatabaseMoved
+    }
+
+    @Test(arguments: ["replaced", "deleted"])
+    func aStoreWhoseFileWasReplacedOrDeletedRefusesEveryCallInsteadOfUsingTheOldFile(what: String) async throws {
+        let path = directory.file("db.sqlite")
+        let repository = try await SessionRepository(path: path)
+        let session = try await repository.createSession(workspaceId: workspace, title: "before")
+        let backup = directory.file("backup.sqlite")
+        try await repository.backup(to: backup)
+        _ = try await repository.addMessage(workspaceId: workspace, sessionId: session.id, message: Fixtures.text(.user, "after the backup"))
+        if what == "replaced" {
+            #expect(rename(backup, path) == 0)
+        } else {
+            #expect(unlink(path) == 0)
+        }
+
+        // From any task (a group commit), from the writer's executor (a transaction of its own), and a read.
+        await #expect { _ = try await repository.addMessage(workspaceId: self.workspace, sessionId: session.id, message: Fixtures.text(.user, "lost")) }
+            throws: { Self.isMoved($0) }
+        await #expect {
+            try await repository.database.withWriterExecutor {
+                _ = try await repository.addMessage(workspaceId: self.workspace, sessionId: session.id, message: Fixtures.text(.user, "lost"))
+            }
+        } throws: { Self.isMoved($0) }
+        await #expect { _ = try await repository.getSessionMessages(workspaceId: self.workspace, sessionId: session.id) }
+            throws: { Self.isMoved($0) }
+        await repository.close()
+    }
+
     @Test(arguments: [(ConnectionOptions.SecureDelete.on, false), (.fast, true)])
     func whatADeletedMessageLeavesInTheFileFollowsSecureDelete(mode: ConnectionOptions.SecureDelete, leavesBytes: Bool) async throws {
         let path = directory.file("db.sqlite")

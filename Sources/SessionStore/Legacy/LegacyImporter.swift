@@ -61,7 +61,7 @@ public struct LegacyImporter: Sendable {
 
         if options.dryRun {
             let outcome = try await repository.database.writeWithoutTransaction { connection in
-                try connection.execute("BEGIN IMMEDIATE")
+                try connection.begin(.immediate)
                 defer { try? connection.execute("ROLLBACK") }
                 var outcome: [Result<WorkspaceImportReport, ImportAnomaly>] = []
                 var messagesImported = 0

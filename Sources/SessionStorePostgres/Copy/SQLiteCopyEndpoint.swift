@@ -52,7 +52,7 @@ struct SQLiteCopyEndpoint: CopyEndpoint {
         }
         let connection = try SerialConnection(location: .file(path), options: options, label: "session-store copy")
         do {
-            try await connection.run { try $0.execute(writing ? "BEGIN IMMEDIATE" : "BEGIN") }
+            try await connection.run { try $0.begin(writing ? .immediate : .deferred) }
             let result = try await body(SQLiteCopyEndpoint(connection: connection))
             try await connection.run { try $0.execute("COMMIT") }
             await connection.close()

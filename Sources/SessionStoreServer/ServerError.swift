@@ -1,12 +1,13 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import NIOHTTP1
 import SessionStore
 
 /// A refused request, as the server answers it: a status and `{"error": {"code", "message"}}`.
 ///
 /// Codes are ``SessionStoreError/code`` for the store's refusals, and for the server's own: `unauthorized` (401),
-/// `notFound` (404), `invalidBody` and `invalidParameter` (400), `bodyTooLarge` (413), `busy` (503) and
+/// `notFound` (404), `invalidBody` (400, also for a body whose HTTP framing breaks) and `invalidParameter` (400), `bodyTooLarge` (413), `busy` (503) and
 /// `storageError` (500).
 struct ServerError: Error, Sendable {
     var status: HTTPResponse.Status
@@ -37,6 +38,9 @@ extension ServerError {
             self.init(status: .internalServerError, code: "storageError", message: "the store failed (SQLite \(error.resultCode.rawValue))")
         case let error as DecodingError:
             self.init(status: .badRequest, code: "invalidBody", message: Self.describe(error))
+        case let error as HTTPParserError:
+            // The head was read and routed; what broke is the body's framing, such as a chunk size that is no number.
+            self.init(status: .badRequest, code: "invalidBody", message: "the request body is not valid HTTP/1.1: \(error)")
         case is NIOTooManyBytesError:
             self.init(status: .contentTooLarge, code: "bodyTooLarge", message: "the request body is over the server's limit")
         case let error as HTTPError where error.status == .contentTooLarge:

@@ -65,11 +65,11 @@ public struct PostgresMigrator: Sendable {
     private static func withClient<T: Sendable>(
         _ url: String, logger: Logger, _ body: @escaping @Sendable (PostgresClient) async throws -> T
     ) async throws -> T {
-        let configuration = try PostgresURL.configuration(url)
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        let url = try PostgresURL(url)
+        let client = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: logger)
         let running = Task { await client.run() }
         defer { running.cancel() }
-        try await PostgresRepository.reach(client, configuration)
+        try await PostgresRepository.reach(client, url, logger: logger)
         return try await body(client)
     }
 

@@ -21,16 +21,17 @@ public final class PostgresRepository: Sendable {
     /// Opens the database `url` names (`postgres://user[:password]@host[:port]/database`).
     ///
     /// - Throws: ``PostgresStoreError/invalidURL(_:reason:)``, ``PostgresStoreError/connectionLost(reason:)``
-    ///   when the server cannot be reached, and what ``PostgresMigrator/migrate(_:logger:)`` throws.
+    ///   when the server cannot be reached, ``PostgresStoreError/connectionRefused(sqlState:message:)`` when it
+    ///   turns the connection away, and what ``PostgresMigrator/migrate(_:logger:)`` throws.
     public init(url: String, configuration: Configuration = Configuration()) async throws {
-        let clientConfiguration = try PostgresURL.configuration(url)
-        let client = PostgresClient(configuration: clientConfiguration, backgroundLogger: configuration.logger)
+        let url = try PostgresURL(url)
+        let client = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: configuration.logger)
         self.client = client
         self.configuration = configuration
         changeFeed = PostgresChangeFeed(client: client, logger: configuration.logger)
         clientTask = Task { await client.run() }
         do {
-            try await Self.reach(client, clientConfiguration)
+            try await Self.reach(client, url, logger: configuration.logger)
             let migrator = PostgresMigrator()
             switch configuration.migration {
             case .migrateOnOpen:
@@ -48,11 +49,12 @@ public final class PostgresRepository: Sendable {
     }
 
     /// Returns once the server answers, or fails with ``PostgresStoreError/connectionLost(reason:)`` after the
-    /// connect timeout (at once when the host refuses connections): the pool itself waits for a server that does
-    /// not answer until its circuit breaker trips, a minute later.
-    static func reach(_ client: PostgresClient, _ configuration: PostgresClient.Configuration) async throws {
-        let timeout = configuration.options.connectTimeout
-        let server = "\(configuration.host ?? ""):\(configuration.port ?? 0)"
+    /// connect timeout, at once when the host refuses connections, and with
+    /// ``PostgresStoreError/connectionRefused(sqlState:message:)`` when the server turns them away: the pool itself
+    /// retries a connection that failed, in silence, until its circuit breaker trips a minute later.
+    static func reach(_ client: PostgresClient, _ url: PostgresURL, logger: Logger) async throws {
+        let timeout = url.connectTimeout
+        let server = "\(url.host):\(url.port)"
         // Not a task group: the group would wait for the probe, and the pool's lease outlives its cancellation
         // while it is between attempts to connect.
         let outcome = Locked<CheckedContinuation<Void, any Error>?>(nil)
@@ -69,10 +71,8 @@ public final class PostgresRepository: Sendable {
                 finish(.failure(PostgresStoreError.connectionLost(reason: "\(server) did not answer within \(timeout)")))
             }
             let refusal = Task {
-                guard let host = configuration.host, let port = configuration.port,
-                    let reason = await ConnectionRefusal.reason(host: host, port: port, timeout: timeout)
-                else { return }
-                finish(.failure(PostgresStoreError.connectionLost(reason: reason)))
+                guard let failure = await ConnectionProbe.failure(url, logger: logger) else { return }
+                finish(.failure(failure))
             }
             Task {
                 defer { refusal.cancel() }

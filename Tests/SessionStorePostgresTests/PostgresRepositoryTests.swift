@@ -212,4 +212,24 @@ import TestSupport
         }
         #expect(ContinuousClock.now - started < .seconds(30))
     }
+
+    @Test func aDatabaseOrUserTheServerDoesNotKnowIsReportedInItsWordsWithoutWaitingForTheTimeout() async throws {
+        let server = try #require(PostgresTestServer.url)
+        for (change, sqlState, words) in [
+            ({ (url: inout URLComponents) in url.path = "/no_such_database" }, "3D000", #"database "no_such_database" does not exist"#),
+            ({ (url: inout URLComponents) in url.user = "no_such_user" }, "28000", #"role "no_such_user" does not exist"#),
+        ] {
+            var url = try #require(URLComponents(string: server))
+            change(&url)
+            url.queryItems = (url.queryItems ?? []).filter { $0.name != "connect_timeout" } + [URLQueryItem(name: "connect_timeout", value: "60")]
+            let started = ContinuousClock.now
+            await #expect {
+                try await PostgresRepository(url: try #require(url.string))
+            } throws: { error in
+                guard case PostgresStoreError.connectionRefused(let state, let message) = error else { return false }
+                return state == sqlState && message == words
+            }
+            #expect(ContinuousClock.now - started < .seconds(30))
+        }
+    }
 }

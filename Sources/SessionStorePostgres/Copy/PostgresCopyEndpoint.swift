@@ -91,11 +91,11 @@ struct PostgresCopyEndpoint: CopyEndpoint {
         if writing {
             _ = try await PostgresMigrator().migrate(url: url, logger: logger)
         }
-        let configuration = try PostgresURL.configuration(url)
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        let url = try PostgresURL(url)
+        let client = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: logger)
         let running = Task { await client.run() }
         defer { running.cancel() }
-        try await PostgresRepository.reach(client, configuration)
+        try await PostgresRepository.reach(client, url, logger: logger)
         return try await PostgresFailure.mapped {
             try await client.withConnection { connection in
                 try await connection.query(

@@ -70,6 +70,7 @@ let package = Package(
             dependencies: [
                 "SessionStore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -93,7 +94,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .target(
             name: "PostgresTestSupport",
-            dependencies: [.product(name: "PostgresNIO", package: "postgres-nio")],
+            dependencies: ["TestSupport", .product(name: "PostgresNIO", package: "postgres-nio")],
             path: "Tests/PostgresTestSupport"),
         .executableTarget(name: "StoreAppender", dependencies: ["SessionStore", "SessionStorePostgres"], path: "Tests/StoreAppender"),
         .executableTarget(name: "StoreStreamer", dependencies: ["SessionStore", "TestSupport"], path: "Tests/StoreStreamer"),

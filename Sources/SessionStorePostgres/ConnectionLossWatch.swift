@@ -8,16 +8,26 @@ import SessionStoreSQLite
 /// terminated backend) would wait forever, and its `ROLLBACK` with it. A call run through the watch fails with
 /// ``PostgresStoreError/connectionLost(reason:)`` instead, at once; what it left suspended on the dead connection
 /// stays behind, holding nothing but its own memory.
+///
+/// A call that gets no connection within the lease timeout fails the same way: the pool goes on trying to open
+/// connections to a server that is down until its circuit breaker trips, a minute later, whatever the URL's
+/// `connect_timeout`.
 final class ConnectionLossWatch: Sendable {
     private typealias Failing = @Sendable (any Error) -> Void
 
     /// The calls running on each connection the watch has seen and that has not closed yet.
     private let running = Locked<[PostgresConnection.ID: [UInt64: Failing]]>([:])
     private let nextCall = Locked<UInt64>(0)
+    private let leaseTimeout: Duration
+
+    /// A watch whose calls fail when they have no connection after `leaseTimeout`.
+    init(leaseTimeout: Duration) {
+        self.leaseTimeout = leaseTimeout
+    }
 
     /// Runs `operation`, which calls its argument with the connection it has leased before using it; fails as
-    /// soon as that connection closes, whether or not `operation` has returned by then. Cancelling the caller
-    /// cancels `operation`.
+    /// soon as that connection closes, whether or not `operation` has returned by then, or when it has leased
+    /// none within the lease timeout. Cancelling the caller cancels `operation`.
     func run<T: Sendable>(
         _ operation: @escaping @Sendable (_ watch: @escaping @Sendable (PostgresConnection) -> Void) async throws -> T
     ) async throws -> T {
@@ -33,7 +43,15 @@ final class ConnectionLossWatch: Sendable {
             }
             continuation?.resume(with: result)
         }
+        let leaseTimer = Task { [leaseTimeout] in
+            guard (try? await Task.sleep(for: leaseTimeout)) != nil else { return }
+            let task = state.withLock { $0.connection == nil ? $0.task : nil }
+            guard let task else { return }
+            finish(.failure(PostgresStoreError.connectionLost(reason: "no connection to the server within \(leaseTimeout)")))
+            task.cancel()
+        }
         let watch: @Sendable (PostgresConnection) -> Void = { connection in
+            leaseTimer.cancel()
             state.withLock { $0.connection = connection.id }
             self.watch(connection, call: call) { finish(.failure($0)) }
         }
@@ -42,6 +60,7 @@ final class ConnectionLossWatch: Sendable {
                 state.withLock { $0.continuation = continuation }
                 let task = Task {
                     let result = await Self.result { try await operation(watch) }
+                    leaseTimer.cancel()
                     if let connection = state.withLock({ $0.connection }) {
                         self.forget(call, on: connection)
                     }

@@ -1,4 +1,5 @@
 import PostgresNIO
+import _ConnectionPoolModule
 import SessionStore
 
 /// What the client's errors mean to a caller of the store.
@@ -16,6 +17,10 @@ enum PostgresFailure {
     }
 
     static func translated(_ error: any Error) -> any Error {
+        // The pool reports connections that keep failing with its own error, which postgres-nio passes on as it is.
+        if let error = error as? ConnectionPoolError, error == .connectionCreationCircuitBreakerTripped {
+            return PostgresStoreError.connectionLost(reason: "new connections to the server keep failing")
+        }
         guard let error = error as? PSQLError else { return error }
         switch error.code {
         case .server:

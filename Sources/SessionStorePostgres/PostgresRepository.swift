@@ -12,7 +12,7 @@ public final class PostgresRepository: Sendable {
     let client: PostgresClient
     let configuration: Configuration
     let changeFeed: PostgresChangeFeed
-    let connectionLossWatch = ConnectionLossWatch()
+    let connectionLossWatch: ConnectionLossWatch
     private let clientTask: Task<Void, Never>
 
     package var limits: Limits { configuration.limits }
@@ -28,6 +28,7 @@ public final class PostgresRepository: Sendable {
         let client = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: configuration.logger)
         self.client = client
         self.configuration = configuration
+        connectionLossWatch = ConnectionLossWatch(leaseTimeout: url.connectTimeout)
         changeFeed = PostgresChangeFeed(client: client, logger: configuration.logger)
         clientTask = Task { await client.run() }
         do {

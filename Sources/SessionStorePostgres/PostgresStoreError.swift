@@ -1,3 +1,5 @@
+import SessionStore
+
 /// Why the PostgreSQL backend could not do what was asked, when the reason is the server and not the call:
 /// what the call itself got wrong is a `SessionStoreError`, as with SQLite.
 public enum PostgresStoreError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -19,6 +21,18 @@ public enum PostgresStoreError: Error, Sendable, Hashable, CustomStringConvertib
         case .connectionLost(let reason): "lost the connection to PostgreSQL: \(reason)"
         case .connectionRefused(let sqlState, let message): "PostgreSQL refused the connection (SQLSTATE \(sqlState)): \(message)"
         case .server(let sqlState, let message): "PostgreSQL refused the statement (SQLSTATE \(sqlState)): \(message)"
+        }
+    }
+}
+
+extension PostgresStoreError: TransientStoreError {
+    /// True for a lost connection and for the server's lack of resources (SQLSTATE class 53, such as too many
+    /// connections); a refused connection needs another URL or server settings first.
+    public var isTransient: Bool {
+        switch self {
+        case .connectionLost: true
+        case .server(let sqlState, _): sqlState.hasPrefix("53")
+        case .invalidURL, .connectionRefused: false
         }
     }
 }

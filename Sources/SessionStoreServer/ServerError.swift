@@ -7,7 +7,7 @@ import SessionStore
 /// A refused request, as the server answers it: a status and `{"error": {"code", "message"}}`.
 ///
 /// Codes are ``SessionStoreError/code`` for the store's refusals, and for the server's own: `unauthorized` (401),
-/// `notFound` (404), `invalidBody` (400, also for a body whose HTTP framing breaks) and `invalidParameter` (400), `bodyTooLarge` (413), `busy` (503) and
+/// `notFound` (404), `invalidBody` (400, also for a body whose HTTP framing breaks) and `invalidParameter` (400), `bodyTooLarge` (413), `busy` and `unavailable` (503) and
 /// `storageError` (500).
 struct ServerError: Error, Sendable {
     var status: HTTPResponse.Status
@@ -33,6 +33,9 @@ extension ServerError {
             self.init(status: Self.status(of: error), code: error.code, message: error.description)
         case let error as SQLiteError where error.resultCode == .busy || error.resultCode == .locked:
             self.init(status: .serviceUnavailable, code: "busy", message: "the store stayed busy past its timeout; try again")
+        case let error as any TransientStoreError where error.isTransient:
+            // What the backend said stays in the server's log.
+            self.init(status: .serviceUnavailable, code: "unavailable", message: "the store could not be reached; try again")
         case let error as SQLiteError:
             // SQLite's message and SQL stay in the server's log: they describe the store, not the request.
             self.init(status: .internalServerError, code: "storageError", message: "the store failed (SQLite \(error.resultCode.rawValue))")

@@ -9,18 +9,9 @@ import TestSupport
 /// serves the other tests meanwhile. `.ci/postgres` makes it (installing Debian's PostgreSQL when missing).
 // A call left waiting on a closed connection would hang the run: the limit turns that into a failure.
 @Suite(.enabled(if: PostgresTestServer.isAvailable), .timeLimit(.minutes(3))) struct PostgresRestartTests {
-    static let script = Paths.repositoryRoot.appendingPathComponent(".ci/postgres").path
-
     @Test func callsInFlightFailTypedLaterCallsSucceedAndNothingAcknowledgedIsLost() async throws {
-        let folder = try TemporaryDirectory()
-        // The postgres user must reach the cluster's folder.
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder.path)
-        let cluster = folder.file("cluster")
-        let started = try await Self.cluster("start", cluster)
-        defer { _ = try? ChildProcess(URL(fileURLWithPath: "/bin/bash"), [Self.script, "stop", cluster], standardOutput: .discard, standardError: .discard).wait() }
-        let url = started.trimmingCharacters(in: .whitespacesAndNewlines) + "&connect_timeout=10"
-
-        let store = try await PostgresRepository(url: url)
+        let cluster = try await PostgresTestCluster()
+        let store = try await PostgresRepository(url: cluster.url)
         let session = try await store.createSession(workspaceId: "ws-1")
         // Appends and reads every 10 ms for 1.5 s; the restart comes 200 ms in and takes the server away for a while.
         let (appends, reads, restart) = try await withThrowingTaskGroup(of: Outcome.self) { group in
@@ -37,7 +28,7 @@ import TestSupport
             }
             group.addTask {
                 try await Task.sleep(for: .milliseconds(200))
-                return .restart(await Self.outcome { try await Self.cluster("restart", cluster) })
+                return .restart(await Self.outcome { try await cluster.restart(); return "" })
             }
             var appends: [Result<String, any Error>] = []
             var reads: [Result<String, any Error>] = []
@@ -93,14 +84,24 @@ import TestSupport
         do { return .success(try await body()) } catch { return .failure(error) }
     }
 
-    /// Runs `.ci/postgres COMMAND DIRECTORY`: its standard output, or an error with its standard error.
-    private static func cluster(_ command: String, _ directory: String) async throws -> String {
-        let run = try await runProcess(URL(fileURLWithPath: "/bin/bash"), [script, command, directory])
-        guard run.status == 0 else { throw ClusterFailure(message: "`.ci/postgres \(command)` failed: \(run.standardError)") }
-        return run.standardOutput
-    }
-
-    private struct ClusterFailure: Error {
-        let message: String
+    @Test func aServerThatStaysDownFailsEveryCallWithConnectionLost() async throws {
+        // Long enough for a loaded machine to open the store.
+        let cluster = try await PostgresTestCluster(connectTimeout: 10)
+        let store = try await PostgresRepository(url: cluster.url)
+        let session = try await store.createSession(workspaceId: "ws-1")
+        try await cluster.stop()
+        let stopped = ContinuousClock.now
+        // The first call finds the pool's connection closed; the second asks the pool for a new one, which fails
+        // after the URL's 10 s, not after the minute the pool goes on trying.
+        for attempt in 1...2 {
+            await #expect("call \(attempt)") {
+                try await store.addMessage(workspaceId: "ws-1", sessionId: session.id, message: NewMessage(role: .user, content: "hi"))
+            } throws: { error in
+                guard case PostgresStoreError.connectionLost = error else { return false }
+                return (error as? any TransientStoreError)?.isTransient == true
+            }
+        }
+        #expect(ContinuousClock.now - stopped < .seconds(50))
+        await store.close()
     }
 }

@@ -31,11 +31,23 @@ struct LiveServer {
         configure: (inout ServerOptions) -> Void = { _ in }
     ) async throws {
         let directory = try TemporaryDirectory()
-        self.directory = directory
-        store = switch backend {
+        let store: any SessionStoring = switch backend {
         case .sqlite: try await SessionRepository(path: directory.file("server.sqlite"), configuration: configuration)
         case .postgres: try await PostgresRepository(url: try await PostgresTestServer.freshDatabase(), configuration: configuration)
         }
+        try self.init(serving: store, directory: directory, tokens: tokens, configure: configure)
+    }
+
+    /// A server of `store`, which the test made.
+    init(serving store: any SessionStoring) throws {
+        try self.init(serving: store, directory: try TemporaryDirectory(), tokens: nil, configure: { _ in })
+    }
+
+    private init(
+        serving store: any SessionStoring, directory: TemporaryDirectory, tokens: String?, configure: (inout ServerOptions) -> Void
+    ) throws {
+        self.store = store
+        self.directory = directory
         var options = ServerOptions(port: 0, tokens: try tokens.map { text in
             let path = directory.file("tokens")
             try text.write(toFile: path, atomically: true, encoding: .utf8)

@@ -4,8 +4,8 @@ import NIOPosix
 import PostgresNIO
 
 /// Why a connection to the server fails, found by opening one outside the pool: the pool retries a failed
-/// connection quietly until its timeout, which would report a wrong port, an unknown database or a wrong password
-/// as a server that is slow to answer.
+/// connection quietly until its timeout, which would report a wrong port, an unknown database, a wrong password
+/// or TLS that the server does not offer as a server that is slow to answer.
 enum ConnectionProbe {
     /// What stopped one connection to `url`'s server: nil when it opened, or when it was still trying at its
     /// timeout (the caller's own timeout reports that).
@@ -16,10 +16,14 @@ enum ConnectionProbe {
             try? await connection.close()
             return nil
         } catch let error as PSQLError {
-            if error.code == .server, let message = error.serverInfo?[.message] {
-                return .connectionRefused(sqlState: error.serverInfo?[.sqlState] ?? "?????", message: message)
+            switch error.code {
+            case .server:
+                return .connectionRefused(sqlState: error.serverInfo?[.sqlState], message: error.serverInfo?[.message] ?? "\(error)")
+            case .sslUnsupported:
+                return .connectionRefused(sqlState: nil, message: "the server does not offer TLS, which sslmode=\(url.sslMode.rawValue) asks for")
+            default:
+                return error.underlying.flatMap { reason(url, $0) }
             }
-            return error.underlying.flatMap { reason(url, $0) }
         } catch {
             return reason(url, error)
         }

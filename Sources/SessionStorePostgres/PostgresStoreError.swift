@@ -9,8 +9,9 @@ public enum PostgresStoreError: Error, Sendable, Hashable, CustomStringConvertib
     /// flight committed is unknown. The client connects again on the next call.
     case connectionLost(reason: String)
     /// The server answered but would not open a connection: an unknown database or user, a wrong password, a
-    /// client `pg_hba.conf` does not admit. Trying again does not help until the URL or the server changes.
-    case connectionRefused(sqlState: String, message: String)
+    /// client `pg_hba.conf` does not admit (with the server's SQLSTATE), or `sslmode=require` with a server
+    /// that offers no TLS (without). Trying again does not help until the URL or the server changes.
+    case connectionRefused(sqlState: String?, message: String)
     /// The server refused the statement: its SQLSTATE and message.
     case server(sqlState: String, message: String)
 
@@ -19,7 +20,8 @@ public enum PostgresStoreError: Error, Sendable, Hashable, CustomStringConvertib
         switch self {
         case .invalidURL(let text, let reason): "\(text) is not a PostgreSQL URL this store reads: \(reason)"
         case .connectionLost(let reason): "lost the connection to PostgreSQL: \(reason)"
-        case .connectionRefused(let sqlState, let message): "PostgreSQL refused the connection (SQLSTATE \(sqlState)): \(message)"
+        case .connectionRefused(let sqlState?, let message): "PostgreSQL refused the connection (SQLSTATE \(sqlState)): \(message)"
+        case .connectionRefused(nil, let message): "PostgreSQL refused the connection: \(message)"
         case .server(let sqlState, let message): "PostgreSQL refused the statement (SQLSTATE \(sqlState)): \(message)"
         }
     }

@@ -213,12 +213,17 @@ import TestSupport
         #expect(ContinuousClock.now - started < .seconds(30))
     }
 
-    @Test func aDatabaseOrUserTheServerDoesNotKnowIsReportedInItsWordsWithoutWaitingForTheTimeout() async throws {
+    @Test func aConnectionTheServerTurnsAwayIsReportedInItsWordsWithoutWaitingForTheTimeout() async throws {
         let server = try #require(PostgresTestServer.url)
+        // The tests' server offers no TLS.
+        let requireTLS = { (url: inout URLComponents) in
+            url.queryItems = (url.queryItems ?? []).filter { $0.name != "sslmode" } + [URLQueryItem(name: "sslmode", value: "require")]
+        }
         for (change, sqlState, words) in [
             ({ (url: inout URLComponents) in url.path = "/no_such_database" }, "3D000", #"database "no_such_database" does not exist"#),
             ({ (url: inout URLComponents) in url.user = "no_such_user" }, "28000", #"role "no_such_user" does not exist"#),
-        ] {
+            (requireTLS, nil, "the server does not offer TLS, which sslmode=require asks for"),
+        ] as [((inout URLComponents) -> Void, String?, String)] {
             var url = try #require(URLComponents(string: server))
             change(&url)
             url.queryItems = (url.queryItems ?? []).filter { $0.name != "connect_timeout" } + [URLQueryItem(name: "connect_timeout", value: "60")]

@@ -47,7 +47,8 @@ final class ConnectionLossWatch: Sendable {
             guard (try? await Task.sleep(for: leaseTimeout)) != nil else { return }
             let task = state.withLock { $0.connection == nil ? $0.task : nil }
             guard let task else { return }
-            finish(.failure(PostgresStoreError.connectionLost(reason: "no connection to the server within \(leaseTimeout)")))
+            let reason = "no connection to the server within \(leaseTimeout)"
+            finish(.failure(PostgresStoreError.connectionLost(reason: reason)))
             task.cancel()
         }
         let watch: @Sendable (PostgresConnection) -> Void = { connection in

@@ -18,9 +18,11 @@ enum ConnectionProbe {
         } catch let error as PSQLError {
             switch error.code {
             case .server:
-                return .connectionRefused(sqlState: error.serverInfo?[.sqlState], message: error.serverInfo?[.message] ?? "\(error)")
+                let message = error.serverInfo?[.message] ?? "\(error)"
+                return .connectionRefused(sqlState: error.serverInfo?[.sqlState], message: message)
             case .sslUnsupported:
-                return .connectionRefused(sqlState: nil, message: "the server does not offer TLS, which sslmode=\(url.sslMode.rawValue) asks for")
+                let message = "the server does not offer TLS, which sslmode=\(url.sslMode.rawValue) asks for"
+                return .connectionRefused(sqlState: nil, message: message)
             default:
                 return error.underlying.flatMap { reason(url, $0) }
             }

@@ -74,6 +74,9 @@ public final class DatabasePool: Sendable {
         return try await groupCommit.write(body)
     }
 
+    /// How many writes wait for the writer to take them into its next transaction.
+    package var queuedWriteCount: Int { groupCommit.queuedCount }
+
     /// Runs `body` on the writer outside any transaction, for work that manages its own (migrations, backups).
     public func writeWithoutTransaction<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
         try await writer.run(body)

@@ -45,6 +45,11 @@ final class GroupCommit: Sendable {
         }
     }
 
+    /// How many writes wait for the writer, for tests that hold it and must know when their writes have queued.
+    package var queuedCount: Int {
+        state.withLock { $0.queued.count }
+    }
+
     /// Refuses later writes, then commits the ones already queued.
     func close() async {
         state.withLock { $0.isClosed = true }

@@ -109,9 +109,11 @@ import Testing
             let other = Task.detached {
                 try await pool.write { _ in order.withLock { $0.append("other") } }
             }
-            // This body holds the writer's queue while it runs, so the other task's write can only queue up behind
-            // it (there is no way to watch a dispatch queue fill up: the sleep gives it time to).
-            usleep(300_000)
+            // This body holds the writer's queue while it runs, so the other task's write can only queue up behind it.
+            let deadline = ContinuousClock.now + .seconds(30)
+            while pool.queuedWriteCount < 1, ContinuousClock.now < deadline {
+                usleep(1_000)
+            }
             try await pool.write { _ in order.withLock { $0.append("mine") } }
             try await other.value
         }

@@ -161,8 +161,11 @@ import TestSupport
                     added: try await added, unknownSession: await unknownSession, conflict: await conflict,
                     sharedATransaction: try await depth > 0)
             }
-            // There is no way to watch the calls arrive: the sleep gives them time to.
-            usleep(300_000)
+            // Six appends, the two that fail and the depth's write; a sleep of a fixed time was too short under load.
+            let deadline = ContinuousClock.now + .seconds(30)
+            while repository.database.queuedWriteCount < 9, ContinuousClock.now < deadline {
+                usleep(1_000)
+            }
             return calls
         }.value
 

@@ -37,13 +37,13 @@ struct MessageRoutes {
     /// Streams the request's body, as it arrives, into a new message (`role`, default assistant; `id` optional),
     /// finished as `completed` when the body ends; a body cut short leaves it with status `error`.
     @Sendable func stream(_ request: Request, context: ServerContext) async throws -> Response {
-        let role = try request.uri.queryParameters.get("role").map { text in
+        let role = try request.parameter("role").map { text in
             guard let role = SessionMessage.Role(rawValue: text) else { throw ServerError.invalidParameter("role \(text) is unknown") }
             return role
         } ?? .assistant
         let stream = try await store.openMessageStream(
             workspaceId: context.workspace, sessionId: context.session,
-            message: NewMessage(id: request.uri.queryParameters.get("id"), role: role))
+            message: NewMessage(id: try request.parameter("id"), role: role))
         do {
             var text = UTF8Chunks()
             for try await buffer in request.body {

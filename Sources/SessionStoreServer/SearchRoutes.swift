@@ -18,7 +18,7 @@ struct SearchRoutes {
     }
 
     private func query(_ request: Request) throws -> String {
-        guard let query = request.uri.queryParameters.get("q") else { throw ServerError.invalidParameter("q (the words to search for) is needed") }
+        guard let query = try request.parameter("q") else { throw ServerError.invalidParameter("q (the words to search for) is needed") }
         return query
     }
 }

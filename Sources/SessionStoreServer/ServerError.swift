@@ -7,15 +7,18 @@ import SessionStore
 /// A refused request, as the server answers it: a status and `{"error": {"code", "message"}}`.
 ///
 /// Codes are ``SessionStoreError/code`` for the store's refusals, and for the server's own: `unauthorized` (401),
-/// `notFound` (404), `invalidBody` (400, also for a body whose HTTP framing breaks) and `invalidParameter` (400),
+/// `notFound` (404), `methodNotAllowed` (405, with `Allow`), `invalidBody` (400, also for a body whose HTTP framing breaks) and `invalidParameter` (400),
 /// `bodyTooLarge` (413), `busy` and `unavailable` (503) and `storageError` (500).
 struct ServerError: Error, Sendable {
     var status: HTTPResponse.Status
     var code: String
     var message: String
+    /// Headers the answer carries besides its body's, such as `WWW-Authenticate` or `Allow`.
+    var headers = HTTPFields()
 
     static let unauthorized = ServerError(
-        status: .unauthorized, code: "unauthorized", message: "a bearer token is needed, in the Authorization header")
+        status: .unauthorized, code: "unauthorized", message: "a bearer token is needed, in the Authorization header",
+        headers: [.wwwAuthenticate: "Bearer"])
     static let workspaceNotFound = ServerError(status: .notFound, code: "notFound", message: "no such workspace")
 
     static func invalidParameter(_ message: String) -> ServerError {
@@ -89,11 +92,7 @@ extension ServerError {
 
 extension ServerError: HTTPResponseError {
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        var headers = HTTPFields()
-        if status == .unauthorized {
-            headers[.wwwAuthenticate] = "Bearer"
-        }
-        return try JSONBody.response(ErrorBody(error: .init(code: code, message: message)), status: status, headers: headers)
+        try JSONBody.response(ErrorBody(error: .init(code: code, message: message)), status: status, headers: headers)
     }
 }
 

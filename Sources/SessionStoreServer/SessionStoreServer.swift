@@ -48,6 +48,7 @@ public enum SessionStoreServer {
         MessageRoutes(store: store, bodyLimit: options.bodyLimit).add(to: workspace)
         SearchRoutes(store: store).add(to: workspace)
         ChangeRoutes(store: store, keepAliveInterval: options.keepAliveInterval).add(to: workspace)
+        router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes))
         return router
     }
 

@@ -112,12 +112,17 @@ import Testing
                 (.get, "\(base)/sessions/\(session.id)/messages?after=garbage", nil, .badRequest, "invalidCursor"),
                 (.get, "\(base)/sessions/\(session.id)/messages?after=a&before=b", nil, .badRequest, "invalidParameter"),
                 (.get, "\(base)/sessions/\(session.id)/messages?limit=5&last=yes", nil, .badRequest, "invalidParameter"),
+                (.get, "\(base)/sessions/\(session.id)/messages?limit=1&limit=2", nil, .badRequest, "invalidParameter"),
+                (.get, "\(base)/search/messages?q=a&q=b", nil, .badRequest, "invalidParameter"),
+                (.put, "\(base)/sessions/\(session.id)", #"{"title": "replaced"}"#, .methodNotAllowed, "methodNotAllowed"),
+                (.delete, messages, nil, .methodNotAllowed, "methodNotAllowed"),
                 (.get, "\(base)/changes?after=-1", nil, .badRequest, "invalidParameter"),
                 (.get, "\(base)/search/messages", nil, .badRequest, "invalidParameter"),
                 (.get, "\(base)/search/messages?q=%22%22", nil, .badRequest, "invalidSearchQuery"),
                 (.post, "\(base)/sessions/\(session.id)/fork", #"{"messageId": "nope"}"#, .notFound, "messageNotInSession"),
                 (.patch, "\(base)/messages/nope", #"{"content": "x"}"#, .notFound, "messageNotFound"),
                 (.get, "/v1/nowhere", nil, .notFound, "notFound"),
+                (.put, "/v1/nowhere", nil, .notFound, "notFound"),
             ]
             for (method, uri, body, status, code) in cases {
                 let response = try await client.send(method, uri, json: body)
@@ -141,6 +146,26 @@ import Testing
             #expect(try client.decode(RefusalBody.self, taken).error.code == "messageIdConflict")
             #expect(try await server.store.getSessionMessages(workspaceId: "ws-1", sessionId: session.id).count == 2)
             #expect(try await server.store.getSessionUsage(workspaceId: "ws-1", sessionId: session.id) == Usage())
+        }
+    }
+
+    @Test func aPathAskedWithAnotherMethodIsTold405WithTheMethodsItAnswers() async throws {
+        let server = try await LiveServer(tokens: "t-1 ws-1\n")
+        try await server.run { client in
+            let client = client.with(token: "t-1")
+            let session = try client.decode(Session.self, try await client.send(.post, "\(base)/sessions", json: #"{"title": "kept"}"#))
+            let put = try await client.send(.put, "\(base)/sessions/\(session.id)", json: #"{"title": "replaced"}"#)
+            #expect(put.status == .methodNotAllowed)
+            #expect(put.headers[.allow] == "DELETE, GET, HEAD, PATCH, OPTIONS")
+            #expect(try client.decode(RefusalBody.self, put).error.message.hasPrefix("PUT is not a method of this path"))
+            let options = try await client.send(.options, "\(base)/sessions/\(session.id)/fork")
+            #expect(options.status == .noContent)
+            #expect(options.headers[.allow] == "POST, OPTIONS")
+            // The literal route beside a parameter's: /changes/trim is not /messages/{message}.
+            #expect(try await client.send(.get, "\(base)/changes/trim").headers[.allow] == "POST, OPTIONS")
+            #expect(try await client.send(.delete, "/health").headers[.allow] == "GET, HEAD, OPTIONS")
+            #expect(try await client.send(.put, "\(base)/sessions/\(session.id)/nothing").status == .notFound)
+            #expect(try await server.store.getSession(workspaceId: "ws-1", sessionId: session.id)?.title == "kept")
         }
     }
 

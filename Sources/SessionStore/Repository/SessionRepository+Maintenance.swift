@@ -5,7 +5,8 @@ extension SessionRepository {
     /// migrations, the store's own invariants (gapless positions, no orphan messages, no dangling links, nothing
     /// that crosses workspaces), then every message read back as a read does, naming each one it would refuse
     /// (SQLite checks CHECK constraints only on a connection that may write, and a check never writes). Empty
-    /// when the store is sound. Reads one snapshot; changes nothing.
+    /// when the store is sound. A file `integrity_check` finds damaged gets only its findings: the other rules
+    /// would read the damaged pages. Reads one snapshot; changes nothing.
     ///
     /// - Parameter progress: called now and then with (messages read, messages in all), on a thread of the store's.
     /// - Throws: `SQLiteError` when the database cannot be read at all (corrupt beyond a check).

@@ -33,11 +33,10 @@ extension Connection {
     }
 
     /// Begins a transaction, unless the database's file was moved, replaced or deleted since the connection
-    /// opened it: SQLite would go on reading and writing the old file, which nothing opens again (and pair it
-    /// with the `-wal` file of the new one), so acknowledged writes would be lost.
+    /// opened it (``fileHasMoved``): acknowledged writes to the old file, paired with the `-wal` file of the new
+    /// one, would be lost.
     public func begin(_ kind: TransactionKind) throws(SQLiteError) {
-        var moved: Int32 = 0
-        if sqlite3_file_control(handle, "main", SQLITE_FCNTL_HAS_MOVED, &moved) == SQLITE_OK, moved != 0 {
+        if fileHasMoved {
             throw SQLiteError(
                 code: .readOnlyDatabaseMoved,
                 message: "the database file was moved, replaced or deleted after it was opened; open the store again")

@@ -103,6 +103,26 @@ import TestSupport
         await other.close()
     }
 
+    @Test(arguments: ["replaced", "deleted"])
+    func aFollowerOfAFileReplacedOrDeletedFailsInsteadOfWaitingOnTheOldFile(what: String) async throws {
+        let backup = directory.file("backup.sqlite")
+        try await repository.backup(to: backup)
+        let feed = repository.changes(workspaceId: workspace)
+        let follower = Task { for try await _ in feed {} }
+        // The follower has read the empty feed and waits on the watch of the file.
+        try await Task.sleep(for: .milliseconds(100))
+        #expect((what == "replaced" ? rename(backup, path) : unlink(path)) == 0)
+
+        let deadline = Task {
+            try await Task.sleep(for: .seconds(10))
+            follower.cancel()
+        }
+        let ended = await follower.result
+        deadline.cancel()
+        let error = #expect(throws: SQLiteError.self) { try ended.get() }
+        #expect(error?.extendedResultCode == .readOnlyDatabaseMoved)
+    }
+
     @Test func aCursorOlderThanWhatIsKeptFailsWithChangesTrimmed() async throws {
         var configuration = Fixtures.configuration()
         configuration.changeRetention = ChangeRetention(maximumAge: nil, maximumCount: 5)

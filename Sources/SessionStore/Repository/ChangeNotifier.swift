@@ -3,7 +3,8 @@ import SessionStoreSQLite
 
 /// Wakes the followers of the change feed when changes may have committed: at once after this process's writes,
 /// and within a poll interval after another process's, which it notices by `PRAGMA data_version` on a connection
-/// of its own. That connection, and the thread that polls it, exist only while someone follows.
+/// of its own. That connection, and the thread that polls it, exist only while someone follows. A file moved,
+/// replaced or deleted wakes them a last time.
 final class ChangeNotifier: Sendable {
     private struct State {
         var followers: [Int: AsyncStream<Void>.Continuation] = [:]
@@ -77,6 +78,11 @@ final class ChangeNotifier: Sendable {
         var seen = dataVersion()
         while !stopped.withLock({ $0 }) {
             nanosleep(&pause, nil)
+            // A file replaced or deleted never changes again: the followers, woken, fail on their next read, as
+            // every call of the repository does, instead of waiting for ever on a file nothing writes.
+            if connection.fileHasMoved {
+                return notify()
+            }
             let now = dataVersion()
             if now != seen {
                 seen = now

@@ -12,8 +12,9 @@ import SessionStore
 /// change at the time of the request. A comment every `keepAliveInterval` keeps idle connections open. A client
 /// that reads slower than changes come holds its own feed back: the feed is read as the client takes it, so
 /// nothing is buffered for it beyond what the connection holds, and ``SlowReaderHandler`` disconnects one that
-/// takes nothing for a while. An error, such as `changesTrimmed` when the
-/// client asks for changes no longer kept, is sent as an event `error` with the error's JSON, and ends the stream.
+/// takes nothing for a while. A start the feed cannot resume from is refused before the stream begins: 409
+/// `unknownChangeSequence` past the latest change, 410 `changesTrimmed` for changes no longer kept. An error once
+/// the stream runs is sent as an event `error` with the error's JSON, and ends the stream.
 struct ChangeRoutes {
     let store: any SessionStoring
     let keepAliveInterval: Duration
@@ -41,6 +42,9 @@ struct ChangeRoutes {
         } else {
             after = try await store.latestChangeSequence(workspaceId: workspace)
         }
+        // Refused with a status, as EventSource clients need: on a stream that ends with an error event they
+        // reconnect with the same Last-Event-ID, for ever; on a status other than 200 they stop.
+        try await Self.checkStart(store, workspace, after)
         var headers = HTTPFields()
         headers[.contentType] = "text/event-stream"
         headers[.cacheControl] = "no-cache"
@@ -62,6 +66,14 @@ struct ChangeRoutes {
             }
             try await writer.finish(nil)
         })
+    }
+
+    /// Throws what the feed would throw first when it starts after `after`. Only a start behind the latest change
+    /// can have been trimmed, or be past it; the feed then answers at once, with its first change or the error.
+    private static func checkStart(_ store: any SessionStoring, _ workspace: String, _ after: Int64) async throws {
+        guard after != (try await store.latestChangeSequence(workspaceId: workspace)) else { return }
+        var changes = store.changes(workspaceId: workspace, after: after).makeAsyncIterator()
+        _ = try await changes.next()
     }
 
     /// Sends the feed's events into `events`, the changes and the keep-alive comments, until either ends.

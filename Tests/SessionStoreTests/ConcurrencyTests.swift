@@ -205,19 +205,22 @@ import TestSupport
         // behind the other tests' tasks, on a loaded machine longer than the busy timeout (seen under TSan in CI).
         let (locked, released) = (DispatchSemaphore(value: 0), DispatchSemaphore(value: 0))
         let heldTheLock = Locked(false)
+        let releasing = Locked<ContinuousClock.Instant?>(nil)
         DispatchQueue.global().async { [path] in
             let other = try? Connection(location: .file(path), options: Configuration().connectionOptions)
             heldTheLock.withLock { $0 = (try? other?.execute("BEGIN IMMEDIATE")) != nil }
             locked.signal()
             Thread.sleep(forTimeInterval: 0.2)
+            releasing.withLock { $0 = .now }
             try? other?.execute("COMMIT")
             released.signal()
         }
         await locked.waitForSignal()
-        let started = ContinuousClock.now
         _ = try await repository.addMessage(workspaceId: "w", sessionId: session.id, message: NewMessage(role: .user, content: "waited"))
-        #expect(ContinuousClock.now - started >= .milliseconds(100), "the append waited for the other writer")
+        let appended = ContinuousClock.now
         await released.waitForSignal()
+        // Measured from the release, not from this task's start: on a loaded machine the task can resume late.
+        #expect(try appended >= #require(releasing.withLock { $0 }), "the append waited for the other writer")
         #expect(heldTheLock.withLock { $0 })
         #expect(try await repository.getSessionMessages(workspaceId: "w", sessionId: session.id).map(\.content) == ["waited"])
     }

@@ -145,18 +145,22 @@ extension PostgresRepository {
             try limits.checkIdentifier(workspaceId, "workspaceId")
             try limits.checkIdentifier(sessionId, "sessionId")
             return try await transaction { [self] connection in
-                // UNION, not UNION ALL: a cycle made by hand ends instead of looping.
+                // UNION of rows that repeat when the walk comes round again: a cycle made by hand (no fork makes
+                // one) ends, and then no session of it is the root, so the tree starts at the one asked for.
                 var root: String?
                 for try await id in try await connection.query(
                     """
-                    WITH RECURSIVE up(id, origin, depth) AS (
-                        SELECT id, forked_from_session_id, 0 FROM sessions
+                    WITH RECURSIVE up(id, origin) AS (
+                        SELECT id, forked_from_session_id FROM sessions
                         WHERE id = \(sessionId) AND workspace_id = \(workspaceId) AND trashed_at IS NULL
                         UNION
-                        SELECT s.id, s.forked_from_session_id, up.depth + 1 FROM up
+                        SELECT s.id, s.forked_from_session_id FROM up
                         JOIN sessions s ON s.id = up.origin AND s.workspace_id = \(workspaceId) AND s.trashed_at IS NULL
                     )
-                    SELECT id FROM up ORDER BY depth DESC LIMIT 1
+                    SELECT coalesce(
+                        (SELECT id FROM up WHERE origin IS NULL OR origin NOT IN (SELECT id FROM up) LIMIT 1),
+                        (SELECT id FROM up WHERE id = \(sessionId)))
+                    FROM (SELECT 1) AS one WHERE EXISTS (SELECT 1 FROM up)
                     """, logger: logger
                 ).decode(String.self) { root = id }
                 guard let root else { return nil }

@@ -52,6 +52,24 @@ import TestSupport
         await setup.close()
     }
 
+    @Test func aCycleOfForkPointsMadeByHandEndsTheTreeInsteadOfLoopingForEver() async throws {
+        let url = try await PostgresTestServer.freshDatabase()
+        let store = try await PostgresRepository(url: url)
+        let root = try await store.createSession(workspaceId: "ws-1")
+        let fork = try await store.forkSession(workspaceId: "ws-1", sessionId: root.id)
+        let further = try await store.forkSession(workspaceId: "ws-1", sessionId: fork.id)
+        try await PostgresTestServer.withClient(url) { client in
+            try await client.query("UPDATE sessions SET forked_from_session_id = \(further.id) WHERE id = \(root.id)")
+        }
+        let tree = try await store.getSessionTree(workspaceId: "ws-1", sessionId: fork.id)
+        #expect(tree?.id == fork.id)
+        #expect(tree?.children.map(\.id) == [further.id])
+        #expect(tree?.children.first?.children.map(\.id) == [root.id])
+        #expect(tree?.children.first?.children.first?.children == [])
+        #expect(try await store.getSessionTree(workspaceId: "ws-1", sessionId: "nope") == nil)
+        await store.close()
+    }
+
     /// A write that waited for the session's lock once went on with the links as they were when it started
     /// waiting: a revert, unrevert or fork racing another then cut at the wrong place, leaving a gap in the
     /// positions (a stress run left one session's links at 1-3 and 7-11).

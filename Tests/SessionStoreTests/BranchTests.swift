@@ -74,6 +74,29 @@ import TestSupport
         #expect(alone?.id == unrelated.id && alone?.children == [])
     }
 
+    @Test func aCycleOfForkPointsMadeByHandEndsTheTreeInsteadOfLoopingForEver() async throws {
+        let (root, _) = try await conversation(2)
+        let fork = try await repository.forkSession(workspaceId: workspace, sessionId: root.id)
+        let further = try await repository.forkSession(workspaceId: workspace, sessionId: fork.id)
+        // No fork makes a cycle; an edit in the shell can.
+        try await repository.database.write {
+            try $0.execute("UPDATE sessions SET forked_from_session_id = ?1 WHERE id = ?2", [.text(further.id), .text(root.id)])
+        }
+        let call = Task { [repository, workspace] in try await repository.getSessionTree(workspaceId: workspace, sessionId: fork.id) }
+        // Cancelling interrupts a statement that runs on: the guard against a hang of the test, not the answer.
+        let deadline = Task {
+            try await Task.sleep(for: .seconds(20))
+            call.cancel()
+        }
+        let tree = try await call.value
+        deadline.cancel()
+        // No session of a cycle is its root: the tree starts at the one asked for and goes round once.
+        #expect(tree?.id == fork.id)
+        #expect(tree?.children.map(\.id) == [further.id])
+        #expect(tree?.children.first?.children.map(\.id) == [root.id])
+        #expect(tree?.children.first?.children.first?.children == [])
+    }
+
     @Test func aForkOutlivesItsOriginalWithItsMessagesAndForkPoint() async throws {
         let (original, bodies) = try await conversation(3)
         let fork = try await repository.forkSession(workspaceId: workspace, sessionId: original.id, messageId: bodies[1].id)

@@ -62,17 +62,21 @@ extension SessionRepository {
             try limits.checkIdentifier(workspaceId, "workspaceId")
             try limits.checkIdentifier(sessionId, "sessionId")
             return try await database.read { connection in
-                // UNION, not UNION ALL: a cycle made by hand ends instead of looping.
+                // UNION of rows that repeat when the walk comes round again: a cycle made by hand (no fork makes
+                // one) ends, and then no session of it is the root, so the tree starts at the one asked for.
                 let root = try connection.cachedStatement(
                     """
-                    WITH RECURSIVE up(id, origin, depth) AS (
-                        SELECT id, forked_from_session_id, 0 FROM sessions
+                    WITH RECURSIVE up(id, origin) AS (
+                        SELECT id, forked_from_session_id FROM sessions
                         WHERE id = ?1 AND workspace_id = ?2 AND trashed_at IS NULL
                         UNION
-                        SELECT s.id, s.forked_from_session_id, up.depth + 1 FROM up
+                        SELECT s.id, s.forked_from_session_id FROM up
                         JOIN sessions s ON s.id = up.origin AND s.workspace_id = ?2 AND s.trashed_at IS NULL
                     )
-                    SELECT id FROM up ORDER BY depth DESC LIMIT 1
+                    SELECT coalesce(
+                        (SELECT id FROM up WHERE origin IS NULL OR origin NOT IN (SELECT id FROM up) LIMIT 1),
+                        (SELECT id FROM up WHERE id = ?1))
+                    WHERE EXISTS (SELECT 1 FROM up)
                     """
                 ).first([.text(sessionId), .text(workspaceId)]) { $0.string(0) }
                 guard let root else { return nil }

@@ -112,6 +112,7 @@ import TestSupport
             "INSERT INTO messages (id, workspace_id, session_id, role, created_at, updated_at) VALUES ('unindexed', 'ws-7-0', 's', 'user', 0, 0)")
         try connection.execute("DELETE FROM changes WHERE workspace_id = 'ws-7-0' AND sequence = 2")
         try connection.execute("INSERT INTO message_chunks (message_id, sequence, text) VALUES ('lonely', 1, 'unseen')")
+        try connection.execute("UPDATE sessions SET forked_from_session_id = id WHERE id = '01M8861N5K1DB96S2Z487FWAP6'")
         connection.close()
 
         let (result, output) = try await Tool.json(CheckOutput.self, "check", "--db", database)
@@ -126,6 +127,9 @@ import TestSupport
         #expect(violations.contains { $0.rule == "hidden_chunk" && $0.detail.contains("lonely") })
         #expect(violations.contains { $0.rule == "orphan_message" && $0.detail.contains("lonely") })
         #expect(violations.contains { $0.rule == "dangling_link" && $0.detail.contains("ghost") })
+        #expect(
+            violations.filter { $0.rule == "fork_cycle" }.map(\.detail)
+                == ["session 01M8861N5K1DB96S2Z487FWAP6 is forked, through its fork points, from itself"])
         #expect(result.standardError.contains("violations in"))
     }
 

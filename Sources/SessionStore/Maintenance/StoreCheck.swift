@@ -5,8 +5,8 @@ public enum StoreCheck {
     /// One broken rule, with what breaks it.
     public struct Violation: Codable, Sendable, Hashable, CustomStringConvertible {
         /// Which rule: `integrity`, `foreign_key`, `schema`, `position_gap`, `orphan_message`, `dangling_link`,
-        /// `cross_workspace_link`, `reverted_tail`, `cross_workspace_parent`, `search_index`, `hidden_chunk`,
-        /// `change_gap`, `unreadable_row`.
+        /// `cross_workspace_link`, `reverted_tail`, `cross_workspace_parent`, `fork_cycle`, `search_index`,
+        /// `hidden_chunk`, `change_gap`, `unreadable_row`.
         public let rule: String
         /// What breaks it, naming the rows.
         public let detail: String
@@ -86,6 +86,16 @@ public enum StoreCheck {
             SELECT c.id, c.parent_id FROM sessions c JOIN sessions p ON p.id = c.parent_id
             WHERE p.workspace_id != c.workspace_id
             """) { "session \($0.string(0)) has parent \($0.string(1)) of another workspace" }
+        // A fork's original existed before it, so fork points never come round; an edit by hand can make them.
+        try collect("fork_cycle", """
+            WITH RECURSIVE walk(start, at) AS (
+                SELECT id, forked_from_session_id FROM sessions WHERE forked_from_session_id IS NOT NULL
+                UNION
+                SELECT walk.start, s.forked_from_session_id FROM walk JOIN sessions s ON s.id = walk.at
+                WHERE s.forked_from_session_id IS NOT NULL
+            )
+            SELECT start FROM walk WHERE at = start ORDER BY start
+            """) { "session \($0.string(0)) is forked, through its fork points, from itself" }
         // Each message and session is one document of its search index, under its own search number.
         for (table, index) in [("messages", "message_search"), ("sessions", "session_search")] {
             try collect("search_index", """

@@ -24,9 +24,15 @@ public final class Connection {
     /// Opens (and for a missing read-write file, creates) a database.
     public init(location: DatabaseLocation, options: ConnectionOptions = ConnectionOptions()) throws(SQLiteError) {
         let path: String
+        var filename: String
         switch location {
         case .file(let file):
+            guard !file.isEmpty else {
+                throw SQLiteError(code: .cannotOpen, message: "an empty path names no database file")
+            }
             path = file
+            // SQLite takes these for names of its own (a database in memory, a URI), not of files.
+            filename = file == ":memory:" || file.hasPrefix("file:") ? "./" + file : file
             var status = stat()
             if stat(file, &status) == 0, status.st_mode & S_IFMT == S_IFDIR {
                 throw SQLiteError(code: .cannotOpen, message: "cannot open \(file): it is a directory, not a database file")
@@ -36,10 +42,10 @@ public final class Connection {
             }
         case .inMemory:
             path = ":memory:"
+            filename = path
         }
         var flags = SQLITE_OPEN_EXRESCODE | SQLITE_OPEN_NOMUTEX
         flags |= options.access == .readWrite ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY
-        var filename = path
         if options.access == .readOnly, case .file = location, Self.isOnReadOnlyMedia(path) {
             filename = Self.immutableURI(path)
             flags |= SQLITE_OPEN_URI

@@ -1,6 +1,8 @@
 /// Where a connection's database lives.
 public enum DatabaseLocation: Sendable, Hashable {
-    /// A database file, created (readable by its owner only) when missing and opened read-write.
+    /// A database file, created (readable by its owner only) when missing and opened read-write. The path always
+    /// names a file, also `:memory:` or one starting with `file:`, which SQLite alone would read as names of its
+    /// own; an empty path is refused.
     case file(String)
     /// A private database in memory, gone when the connection closes.
     case inMemory

@@ -76,6 +76,16 @@ import Testing
         #expect(error?.resultCode == .cannotOpen)
     }
 
+    /// SQLite opens a temporary database for an empty name, which would vanish with the connection.
+    @Test(arguments: [ConnectionOptions.Access.readWrite, .readOnly])
+    func anEmptyPathNamesNoFile(access: ConnectionOptions.Access) throws {
+        let error = #expect(throws: SQLiteError.self) {
+            try Connection(location: .file(""), options: ConnectionOptions(access: access))
+        }
+        #expect(error?.resultCode == .cannotOpen)
+        #expect(error?.message == "an empty path names no database file")
+    }
+
     @Test func readOnlyConnectionsRefuseWrites() throws {
         let path = directory.file("ro.sqlite")
         let writer = try Connection(location: .file(path))

@@ -63,6 +63,23 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: database))
     }
 
+    /// SQLite takes `:memory:` and names that start with `file:` for names of its own, not of files: the store
+    /// then went to memory (refused, once the journal was not WAL, after leaving an empty file of that name) or to
+    /// another file than the one named.
+    @Test(arguments: [":memory:", "file:store.sqlite", "file:store.sqlite?mode=memory"])
+    func aDatabaseNamedAsSQLiteNamesItsOwnIsTheFileOfThatName(name: String) async throws {
+        let folder = URL(fileURLWithPath: directory.path)
+        let imported = try await runProcess(Tool.executable, ["import", Legacy.sample.path, "--db", name], in: folder)
+        #expect(imported.status == 0, "\(imported.standardError)")
+        let listed = try await runProcess(Tool.executable, ["list", "--workspace", "ws-7-0", "--db", name, "--json"], in: folder)
+        #expect(listed.status == 0, "\(listed.standardError)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        #expect(files.filter { !$0.hasSuffix("-wal") && !$0.hasSuffix("-shm") } == [name])
+        let repository = try await SessionRepository(path: directory.file(name))
+        #expect(try await repository.listSessions(workspaceId: "ws-7-0").count == 5)
+        await repository.close()
+    }
+
     @Test func aDirectoryGivenAsTheDatabaseIsNamedAsOne() async throws {
         let folder = directory.file("folder")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)

@@ -133,31 +133,6 @@ import TestSupport
         #expect(result.standardError.contains("violations in"))
     }
 
-    @Test func checkListsWhatIntegrityCheckFindsInAFileWhoseRowsAreDamaged() async throws {
-        try await Tool.succeed("import", Legacy.sample.path, "--db", database)
-        let connection = try writableConnection()
-        let root = try #require(try connection.prepare("SELECT rootpage FROM sqlite_schema WHERE name = 'messages'").first { $0.int64(0) })
-        connection.close()
-        // The end of a b-tree page holds its cells: here, the messages table's pointers to its leaves.
-        var bytes = try Data(contentsOf: URL(fileURLWithPath: database))
-        let pageEnd = Int(root) * 4096
-        bytes.replaceSubrange(pageEnd - 1500..<pageEnd, with: Data(repeating: 7, count: 1500))
-        try bytes.write(to: URL(fileURLWithPath: database))
-
-        let (result, output) = try await Tool.json(CheckOutput.self, "check", "--db", database)
-        #expect(result.status != 0)
-        #expect(!output.ok)
-        #expect(!output.violations.isEmpty)
-        #expect(output.violations.allSatisfy { $0.rule == "integrity" })
-        #expect(output.violations.contains { $0.detail.contains("page \(root)") })
-
-        let export = try await Tool.run("export", directory.file("exported"), "--db", database)
-        #expect(export.status != 0)
-        #expect(export.standardError.contains("the file is damaged; `session-store check` lists where"))
-        #expect(export.standardError.split(separator: "\n").count == 1)
-        #expect(try Data(contentsOf: URL(fileURLWithPath: database)) == bytes)
-    }
-
     @Test func checkRefusesAFileThatIsNotADatabaseInOneLine() async throws {
         try Data(repeating: 7, count: 5000).write(to: URL(fileURLWithPath: database))
         let result = try await Tool.run("check", "--db", database)

@@ -13,6 +13,7 @@ final class PostgresChangeFeed: Sendable {
         var followers: [Int: AsyncStream<Void>.Continuation] = [:]
         var nextId = 0
         var listener: Task<Void, Never>?
+        var isClosed = false
     }
 
     private let client: PostgresClient
@@ -24,11 +25,16 @@ final class PostgresChangeFeed: Sendable {
         self.logger = logger
     }
 
-    /// A stream that yields when a change may have committed; the listening connection opens with the first.
+    /// A stream that yields when a change may have committed, and ends once the store closes; the listening
+    /// connection opens with the first.
     func subscribe() -> (id: Int, wakeUps: AsyncStream<Void>) {
         let (wakeUps, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         let id = state.withLock { state in
             defer { state.nextId += 1 }
+            guard !state.isClosed else {
+                continuation.finish()
+                return state.nextId
+            }
             state.followers[state.nextId] = continuation
             if state.listener == nil {
                 state.listener = Task { [self] in
@@ -55,10 +61,10 @@ final class PostgresChangeFeed: Sendable {
         }
     }
 
-    /// Stops listening and ends every follower's wake-ups.
+    /// Stops listening and ends every follower's wake-ups, for good.
     func close() async {
         let (listener, followers) = state.withLock { state in
-            defer { state = State() }
+            defer { state = State(isClosed: true) }
             return (state.listener, Array(state.followers.values))
         }
         listener?.cancel()
@@ -129,8 +135,12 @@ actor PostgresChangeFollower {
             }
             checksStart = false
             if batch.isEmpty {
-                // Waiting on an AsyncStream ends at once when the task is cancelled.
-                guard await wakeUps.first(where: { _ in true }) != nil else { return stop() }
+                // Waiting on an AsyncStream ends at once when the task is cancelled, and for good when the store
+                // closes.
+                guard await wakeUps.first(where: { _ in true }) != nil else {
+                    guard Task.isCancelled else { throw PostgresStoreError.closed }
+                    return stop()
+                }
             }
             buffered = batch[...]
         }

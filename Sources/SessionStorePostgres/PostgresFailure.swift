@@ -21,6 +21,9 @@ enum PostgresFailure {
         if let error = error as? ConnectionPoolError, error == .connectionCreationCircuitBreakerTripped {
             return PostgresStoreError.connectionLost(reason: "new connections to the server keep failing")
         }
+        if let error = error as? ConnectionPoolError, error == .poolShutdown {
+            return PostgresStoreError.closed
+        }
         guard let error = error as? PSQLError else { return error }
         switch error.code {
         case .server:

@@ -13,6 +13,7 @@ public final class PostgresRepository: Sendable {
     let configuration: Configuration
     let changeFeed: PostgresChangeFeed
     let connectionLossWatch: ConnectionLossWatch
+    private let calls = CallGate()
     private let clientTask: Task<Void, Never>
 
     package var limits: Limits { configuration.limits }
@@ -88,8 +89,10 @@ public final class PostgresRepository: Sendable {
         }
     }
 
-    /// Closes the connections; calls after it fail.
+    /// Finishes the calls in flight, then closes the connections. Later calls fail with
+    /// ``PostgresStoreError/closed``, and so do the change feed's streams, also those waiting for a change.
     public func close() async {
+        await calls.close()
         await changeFeed.close()
         clientTask.cancel()
         await clientTask.value
@@ -119,15 +122,17 @@ public final class PostgresRepository: Sendable {
         }
     }
 
-    /// Runs `body` on a connection of the pool, outside a transaction; turns the client's errors into
-    /// ``PostgresStoreError``. A connection lost meanwhile ends it at once (``ConnectionLossWatch``).
+    /// Runs `body` on a connection of the pool, outside a transaction, as a call ``close()`` waits for; turns the
+    /// client's errors into ``PostgresStoreError``. A connection lost meanwhile ends it at once (``ConnectionLossWatch``).
     func read<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
-        try await PostgresFailure.mapped {
-            try await connectionLossWatch.run { [client] watch in
-                // Watched from the lease on: a connection can close before the first statement is written.
-                try await client.withConnection { connection in
-                    watch(connection)
-                    return try await body(connection)
+        try await calls.run {
+            try await PostgresFailure.mapped {
+                try await connectionLossWatch.run { [client] watch in
+                    // Watched from the lease on: a connection can close before the first statement is written.
+                    try await client.withConnection { connection in
+                        watch(connection)
+                        return try await body(connection)
+                    }
                 }
             }
         }

@@ -14,6 +14,9 @@ public enum PostgresStoreError: Error, Sendable, Hashable, CustomStringConvertib
     case connectionRefused(sqlState: String?, message: String)
     /// The server refused the statement: its SQLSTATE and message.
     case server(sqlState: String, message: String)
+    /// The store was closed: every call after ``PostgresRepository/close()`` fails with it, and so does a change
+    /// feed waiting for a change.
+    case closed
 
     /// One line saying what was wrong.
     public var description: String {
@@ -23,6 +26,7 @@ public enum PostgresStoreError: Error, Sendable, Hashable, CustomStringConvertib
         case .connectionRefused(let sqlState?, let message): "PostgreSQL refused the connection (SQLSTATE \(sqlState)): \(message)"
         case .connectionRefused(nil, let message): "PostgreSQL refused the connection: \(message)"
         case .server(let sqlState, let message): "PostgreSQL refused the statement (SQLSTATE \(sqlState)): \(message)"
+        case .closed: "the store is closed"
         }
     }
 }
@@ -34,7 +38,7 @@ extension PostgresStoreError: TransientStoreError {
         switch self {
         case .connectionLost: true
         case .server(let sqlState, _): sqlState.hasPrefix("53")
-        case .invalidURL, .connectionRefused: false
+        case .invalidURL, .connectionRefused, .closed: false
         }
     }
 }

@@ -193,7 +193,7 @@ public final class Connection {
 
     /// Whether the database's file was moved, replaced or deleted since the connection opened it: SQLite goes on
     /// reading and writing the old file, which nothing opens again.
-    public var fileHasMoved: Bool {
+    var fileHasMoved: Bool {
         var moved: Int32 = 0
         return sqlite3_file_control(handle, "main", SQLITE_FCNTL_HAS_MOVED, &moved) == SQLITE_OK && moved != 0
     }

@@ -16,6 +16,14 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible {
 
     var testDescription: String { rawValue }
 
+    /// Whether `error` is what this backend fails a call with once the store is closed.
+    func saysClosed(_ error: any Error) -> Bool {
+        switch self {
+        case .sqlite: (error as? SQLiteError)?.resultCode == .misuse
+        case .postgres: (error as? PostgresStoreError) == .closed
+        }
+    }
+
     /// A new, empty store of this backend.
     func open() async throws -> TestStore {
         switch self {

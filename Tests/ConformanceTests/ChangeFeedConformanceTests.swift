@@ -47,6 +47,28 @@ import Testing
         await store.close()
     }
 
+    /// A follower waiting for changes of a store that closes would wait for ever: nothing can commit through it.
+    @Test(arguments: Backend.available)
+    func closingTheStoreEndsItsFollowersWithTheErrorOfCallsAfterClose(backend: Backend) async throws {
+        let opened = try await backend.open()
+        let store = opened.store
+        _ = try await store.createSession(workspaceId: "ws-1")
+        let stream = store.changes(workspaceId: "ws-1", after: 1)
+        let follower = Task { for try await _ in stream {} }
+        // The follower has read the feed and waits.
+        try await Task.sleep(for: .milliseconds(100))
+        await store.close()
+        let deadline = Task {
+            try await Task.sleep(for: .seconds(10))
+            follower.cancel()
+        }
+        let ended = await follower.result
+        deadline.cancel()
+        #expect { try ended.get() } throws: { backend.saysClosed($0) }
+        await #expect { _ = try await store.latestChangeSequence(workspaceId: "ws-1") } throws: { backend.saysClosed($0) }
+        await #expect { for try await _ in store.changes(workspaceId: "ws-1", after: 1) {} } throws: { backend.saysClosed($0) }
+    }
+
     @Test(arguments: Backend.available)
     func anotherProcesssChangesReachAFollower(backend: Backend) async throws {
         let opened = try await backend.open()

@@ -4,6 +4,32 @@ import Testing
 
 /// DESIGN's semantics of sessions and messages, on every backend.
 @Suite struct SessionConformanceTests {
+    /// PostgreSQL's close once cut the connections of the calls in flight, which failed with `connectionLost`
+    /// whether or not they had committed.
+    @Test(arguments: Backend.available)
+    func closingTheStoreLetsTheCallsInFlightFinishAndRefusesTheRest(backend: Backend) async throws {
+        let opened = try await backend.open()
+        let session = try await opened.store.createSession(workspaceId: "ws-1")
+        let appends = (0..<20).map { index in
+            Task { [store = opened.store] in
+                try await store.addMessage(workspaceId: "ws-1", sessionId: session.id, message: NewMessage(role: .user, content: "\(index)"))
+            }
+        }
+        // Once one has come back, the others are on their way, some holding a connection.
+        _ = await appends[0].result
+        await opened.store.close()
+        var stored: Set<String> = []
+        for append in appends {
+            switch await append.result {
+            case .success(let message): stored.insert(message.id)
+            case .failure(let error): #expect(backend.saysClosed(error), "\(error)")
+            }
+        }
+        let again = try await opened.another()
+        #expect(Set(try #require(try await again.getSession(workspaceId: "ws-1", sessionId: session.id)).messageIds) == stored)
+        await again.close()
+    }
+
     @Test(arguments: Backend.available)
     func aSessionAndItsMessagesReadBackAsWritten(backend: Backend) async throws {
         let opened = try await backend.open()

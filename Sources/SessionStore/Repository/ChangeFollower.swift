@@ -49,8 +49,12 @@ actor ChangeFollower {
             }
             checksStart = false
             if batch.isEmpty, let wakeUps = subscription?.wakeUps {
-                // Waiting on an AsyncStream ends at once when the task is cancelled.
-                guard await wakeUps.first(where: { _ in true }) != nil else { return stop() }
+                // Waiting on an AsyncStream ends at once when the task is cancelled, and for good when the store
+                // closes: a read then fails, as every call after close does.
+                guard await wakeUps.first(where: { _ in true }) != nil else {
+                    if !Task.isCancelled { try await repository.database.read { _ in } }
+                    return stop()
+                }
             }
             buffered = batch[...]
         }

@@ -66,9 +66,12 @@ public final class SessionRepository: Sendable {
         }
     }
 
-    /// Finishes the calls in flight, then closes the database. Later calls fail with `SQLiteError` `.misuse`.
+    /// Finishes the calls in flight, then closes the database. Later calls fail with `SQLiteError` `.misuse`, and
+    /// so do the change feed's streams, also those waiting for a change.
     public func close() async {
         await database.close()
+        // After the connections: a follower woken now reads from a closed store and fails, as calls after close do.
+        changeNotifier.close()
     }
 
     /// Runs `body` on the writer connection's thread, so that the writes it makes (`addMessage`,

@@ -44,7 +44,11 @@ struct ChangeRoutes {
         }
         // Refused with a status, as EventSource clients need: on a stream that ends with an error event they
         // reconnect with the same Last-Event-ID, for ever; on a status other than 200 they stop.
-        try await Self.checkStart(store, workspace, after)
+        if after != (try await store.latestChangeSequence(workspaceId: workspace)) {
+            // The feed answers at once for any start but the latest: with its first change, or the error.
+            var changes = store.changes(workspaceId: workspace, after: after).makeAsyncIterator()
+            _ = try await changes.next()
+        }
         var headers = HTTPFields()
         headers[.contentType] = "text/event-stream"
         headers[.cacheControl] = "no-cache"
@@ -66,14 +70,6 @@ struct ChangeRoutes {
             }
             try await writer.finish(nil)
         })
-    }
-
-    /// Throws what the feed would throw first when it starts after `after`. Only a start behind the latest change
-    /// can have been trimmed, or be past it; the feed then answers at once, with its first change or the error.
-    private static func checkStart(_ store: any SessionStoring, _ workspace: String, _ after: Int64) async throws {
-        guard after != (try await store.latestChangeSequence(workspaceId: workspace)) else { return }
-        var changes = store.changes(workspaceId: workspace, after: after).makeAsyncIterator()
-        _ = try await changes.next()
     }
 
     /// Sends the feed's events into `events`, the changes and the keep-alive comments, until either ends.

@@ -87,15 +87,12 @@ public enum StoreCheck {
             WHERE p.workspace_id != c.workspace_id
             """) { "session \($0.string(0)) has parent \($0.string(1)) of another workspace" }
         // A fork's original existed before it, so fork points never come round; an edit by hand can make them.
-        try collect("fork_cycle", """
-            WITH RECURSIVE walk(start, at) AS (
-                SELECT id, forked_from_session_id FROM sessions WHERE forked_from_session_id IS NOT NULL
-                UNION
-                SELECT walk.start, s.forked_from_session_id FROM walk JOIN sessions s ON s.id = walk.at
-                WHERE s.forked_from_session_id IS NOT NULL
-            )
-            SELECT start FROM walk WHERE at = start ORDER BY start
-            """) { "session \($0.string(0)) is forked, through its fork points, from itself" }
+        var origins: [String: String] = [:]
+        try connection.prepare("SELECT id, forked_from_session_id FROM sessions WHERE forked_from_session_id IS NOT NULL")
+            .forEach { origins[$0.string(0)] = $0.string(1) }
+        violations += sessionsOnACycle(origins).map {
+            Violation(rule: "fork_cycle", detail: "session \($0) is forked, through its fork points, from itself")
+        }
         // Each message and session is one document of its search index, under its own search number.
         for (table, index) in [("messages", "message_search"), ("sessions", "session_search")] {
             try collect("search_index", """
@@ -132,5 +129,28 @@ public enum StoreCheck {
             done += 1
             if done % 1000 == 0 || done == total { progress(done, total) }
         }
+    }
+
+    /// The sessions on a cycle of `origins` (each session's original), in id order. Each session is walked once:
+    /// a chain of forks of forks as long as the store is costs no more than the store.
+    private static func sessionsOnACycle(_ origins: [String: String]) -> [String] {
+        var walked: Set<String> = []
+        var onACycle: Set<String> = []
+        for start in origins.keys where !walked.contains(start) {
+            var path: [String] = []
+            var steps: [String: Int] = [:]
+            var next: String? = start
+            while let session = next, !walked.contains(session) {
+                if let step = steps[session] {
+                    onACycle.formUnion(path[step...])
+                    break
+                }
+                steps[session] = path.count
+                path.append(session)
+                next = origins[session]
+            }
+            walked.formUnion(path)
+        }
+        return onACycle.sorted()
     }
 }

@@ -191,8 +191,7 @@ public final class Connection {
         Int(sqlite3_changes64(handle))
     }
 
-    /// Whether the database's file was moved, replaced or deleted since the connection opened it: SQLite goes on
-    /// reading and writing the old file, which nothing opens again.
+    /// Whether the database's file was moved, replaced or deleted since the connection opened it.
     var fileHasMoved: Bool {
         var moved: Int32 = 0
         return sqlite3_file_control(handle, "main", SQLITE_FCNTL_HAS_MOVED, &moved) == SQLITE_OK && moved != 0

@@ -33,8 +33,8 @@ extension Connection {
     }
 
     /// Begins a transaction, unless the database's file was moved, replaced or deleted since the connection
-    /// opened it (``fileHasMoved``): acknowledged writes to the old file, paired with the `-wal` file of the new
-    /// one, would be lost.
+    /// opened it: SQLite would go on reading and writing the old file, which nothing opens again (and pair it
+    /// with the `-wal` file of the new one), so acknowledged writes would be lost.
     public func begin(_ kind: TransactionKind) throws(SQLiteError) {
         if fileHasMoved {
             throw SQLiteError(

@@ -132,7 +132,10 @@ import TestSupport
         let alone = URL(fileURLWithPath: directory.file("alone"))
         try FileManager.default.createDirectory(at: alone, withIntermediateDirectories: true)
         let copy = alone.appendingPathComponent("session-store-demo")
-        try FileManager.default.copyItem(at: built, to: copy)
+        // Copied by cp, not in this process: a test spawning a child meanwhile would inherit the copy's open file,
+        // and running the copy would then fail with ETXTBSY (seen in CI: exit status 126).
+        let copied = try await runProcess(URL(fileURLWithPath: "/bin/cp"), [built.path, copy.path])
+        try #require(copied.status == 0, "\(copied.standardError)")
 
         let result = try await runProcess(copy, ["demo.sqlite"], in: alone)
         #expect(result.status == 0, "\(result.standardError)")

@@ -138,7 +138,7 @@ actor PostgresChangeFollower {
                 // Waiting on an AsyncStream ends at once when the task is cancelled, and for good when the store
                 // closes.
                 guard await wakeUps.first(where: { _ in true }) != nil else {
-                    guard Task.isCancelled else { throw PostgresStoreError.closed }
+                    if !Task.isCancelled { throw PostgresStoreError.closed }
                     return stop()
                 }
             }

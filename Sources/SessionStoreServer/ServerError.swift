@@ -7,8 +7,9 @@ import SessionStore
 /// A refused request, as the server answers it: a status and `{"error": {"code", "message"}}`.
 ///
 /// Codes are ``SessionStoreError/code`` for the store's refusals, and for the server's own: `unauthorized` (401),
-/// `notFound` (404), `methodNotAllowed` (405, with `Allow`), `invalidBody` (400, also for a body whose HTTP framing breaks) and `invalidParameter` (400),
-/// `bodyTooLarge` (413), `busy` and `unavailable` (503) and `storageError` (500).
+/// `notFound` (404), `methodNotAllowed` (405, with `Allow`), `invalidBody` (400, also for a body whose HTTP
+/// framing breaks) and `invalidParameter` (400), `bodyTooLarge` (413), `busy` and `unavailable` (503) and
+/// `storageError` (500).
 struct ServerError: Error, Sendable {
     var status: HTTPResponse.Status
     var code: String

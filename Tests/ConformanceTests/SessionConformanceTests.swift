@@ -12,7 +12,8 @@ import Testing
         let session = try await opened.store.createSession(workspaceId: "ws-1")
         let appends = (0..<20).map { index in
             Task { [store = opened.store] in
-                try await store.addMessage(workspaceId: "ws-1", sessionId: session.id, message: NewMessage(role: .user, content: "\(index)"))
+                try await store.addMessage(
+                    workspaceId: "ws-1", sessionId: session.id, message: NewMessage(role: .user, content: "\(index)"))
             }
         }
         // Once one has come back, the others are on their way, some holding a connection.

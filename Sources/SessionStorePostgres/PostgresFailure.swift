@@ -18,11 +18,13 @@ enum PostgresFailure {
 
     static func translated(_ error: any Error) -> any Error {
         // The pool reports connections that keep failing with its own error, which postgres-nio passes on as it is.
-        if let error = error as? ConnectionPoolError, error == .connectionCreationCircuitBreakerTripped {
-            return PostgresStoreError.connectionLost(reason: "new connections to the server keep failing")
-        }
-        if let error = error as? ConnectionPoolError, error == .poolShutdown {
-            return PostgresStoreError.closed
+        if let error = error as? ConnectionPoolError {
+            if error == .connectionCreationCircuitBreakerTripped {
+                return PostgresStoreError.connectionLost(reason: "new connections to the server keep failing")
+            }
+            if error == .poolShutdown {
+                return PostgresStoreError.closed
+            }
         }
         guard let error = error as? PSQLError else { return error }
         switch error.code {

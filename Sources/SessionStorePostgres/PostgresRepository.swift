@@ -123,7 +123,8 @@ public final class PostgresRepository: Sendable {
     }
 
     /// Runs `body` on a connection of the pool, outside a transaction, as a call ``close()`` waits for; turns the
-    /// client's errors into ``PostgresStoreError``. A connection lost meanwhile ends it at once (``ConnectionLossWatch``).
+    /// client's errors into ``PostgresStoreError``. A connection lost meanwhile ends it at once
+    /// (``ConnectionLossWatch``).
     func read<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         try await calls.run {
             try await PostgresFailure.mapped {

@@ -31,20 +31,20 @@ struct ChangeRoutes {
 
     @Sendable func follow(_ request: Request, context: ServerContext) async throws -> Response {
         let workspace = try context.workspace
-        let after: Int64
+        let requested: Int64?
         if let lastEventId = request.headers[HTTPField.Name("Last-Event-ID")!] {
             guard let sequence = Int64(lastEventId), sequence >= 0 else {
                 throw ServerError.invalidParameter("Last-Event-ID must be a sequence number, 0 or more")
             }
-            after = sequence
-        } else if let sequence = try request.sequence("after") {
-            after = sequence
+            requested = sequence
         } else {
-            after = try await store.latestChangeSequence(workspaceId: workspace)
+            requested = try request.sequence("after")
         }
+        let latest = try await store.latestChangeSequence(workspaceId: workspace)
+        let after = requested ?? latest
         // Refused with a status, as EventSource clients need: on a stream that ends with an error event they
         // reconnect with the same Last-Event-ID, for ever; on a status other than 200 they stop.
-        if after != (try await store.latestChangeSequence(workspaceId: workspace)) {
+        if after != latest {
             // The feed answers at once for any start but the latest: with its first change, or the error.
             var changes = store.changes(workspaceId: workspace, after: after).makeAsyncIterator()
             _ = try await changes.next()

@@ -75,13 +75,13 @@ enum Terminal {
             case let error as SessionStoreError:
                 code = error.code
                 text = error.description
-            case let error as SQLiteError where error.resultCode == .corrupt:
-                code = "sqlite"
-                text = "\(error.message) (SQLite error \(error.extendedResultCode.rawValue)): the file is damaged; "
-                    + "`session-store check` lists where, and a backup or `sqlite3 FILE .recover` gets the rows back"
             case let error as SQLiteError:
                 code = "sqlite"
                 text = "\(error.message) (SQLite error \(error.extendedResultCode.rawValue))"
+                    + (error.resultCode == .corrupt
+                        ? ": the file is damaged; `session-store check` lists where, and a backup or "
+                            + "`sqlite3 FILE .recover` gets the rows back"
+                        : "")
             case let error as ToolError:
                 code = error.code
                 text = error.description

@@ -8,7 +8,7 @@ import SessionStore
 ///
 /// Codes are ``SessionStoreError/code`` for the store's refusals, and for the server's own: `unauthorized` (401),
 /// `notFound` (404), `methodNotAllowed` (405, with `Allow`), `invalidBody` (400, also for a body whose HTTP
-/// framing breaks) and `invalidParameter` (400), `bodyTooLarge` (413), `busy` and `unavailable` (503) and
+/// framing breaks) and `invalidParameter` (400), `bodyTooLarge` (413), `busy`, `unavailable` and `databaseMoved` (503) and
 /// `storageError` (500).
 struct ServerError: Error, Sendable {
     var status: HTTPResponse.Status
@@ -40,6 +40,11 @@ extension ServerError {
         case let error as any TransientStoreError where error.isTransient:
             // What the backend said stays in the server's log.
             self.init(status: .serviceUnavailable, code: "unavailable", message: "the store could not be reached; try again")
+        case let error as SQLiteError where error.extendedResultCode == .readOnlyDatabaseMoved:
+            // Not transient: the open store is of a file that no longer has its name, so a health check must fail.
+            self.init(
+                status: .serviceUnavailable, code: "databaseMoved",
+                message: "the database file was moved, replaced or deleted while the server ran; restart the server to open the file now at its path")
         case let error as SQLiteError:
             // SQLite's message and SQL stay in the server's log: they describe the store, not the request.
             self.init(status: .internalServerError, code: "storageError", message: "the store failed (SQLite \(error.resultCode.rawValue))")

@@ -9,7 +9,7 @@ extension PostgresRepository {
     /// - Throws (from the stream): `SessionStoreError.changesTrimmed` when changes after `sequence` are gone,
     ///   `SessionStoreError.unknownChangeSequence` when the feed never reached `sequence`.
     public func changes(workspaceId: String, after sequence: Int64 = 0) -> AsyncThrowingStream<Change, any Error> {
-        let follower = PostgresChangeFollower(repository: self, workspaceId: workspaceId, after: sequence)
+        let follower = ChangeFollower(store: self, workspaceId: workspaceId, after: sequence)
         return AsyncThrowingStream { try await follower.next() }
     }
 
@@ -28,26 +28,31 @@ extension PostgresRepository {
         ).decode(Int64.self) { latest = found }
         return latest
     }
+}
 
-    /// Throws `SessionStoreError.unknownChangeSequence` unless the workspace's feed has reached `sequence`: 0 up to
-    /// its newest change, which is never trimmed.
-    func checkReached(workspaceId: String, _ sequence: Int64) async throws {
-        let newest = try await read { [self] connection in try await latest(workspaceId: workspaceId, connection) }
-        guard (0...newest).contains(sequence) else {
-            throw SessionStoreError.unknownChangeSequence(sequence: sequence, latest: newest)
-        }
+extension PostgresRepository: ChangeFeedStore {
+    package func subscribeToChanges() -> (id: Int, wakeUps: AsyncStream<Void>) {
+        changeFeed.subscribe()
     }
 
-    /// Up to `limit` of the workspace's changes after `sequence`, in order.
-    ///
-    /// - Throws: `SessionStoreError.changesTrimmed` when the change after `sequence` was trimmed.
-    func changes(workspaceId: String, after sequence: Int64, limit: Int64) async throws -> [Change] {
+    package func unsubscribeFromChanges(_ id: Int) {
+        changeFeed.unsubscribe(id)
+    }
+
+    package func changeBatch(workspaceId: String, after sequence: Int64, limit: Int, checkingStart: Bool) async throws -> [Change] {
         try await read { [self] connection in
+            if checkingStart {
+                // 0 up to the newest change, which is never trimmed.
+                let newest = try await latest(workspaceId: workspaceId, connection)
+                guard (0...newest).contains(sequence) else {
+                    throw SessionStoreError.unknownChangeSequence(sequence: sequence, latest: newest)
+                }
+            }
             var changes: [Change] = []
             for try await (number, kind, sessionId, messageId, changedAt) in try await connection.query(
                 """
                 SELECT sequence, kind, session_id, message_id, changed_at FROM changes
-                WHERE workspace_id = \(workspaceId) AND sequence > \(sequence) ORDER BY sequence LIMIT \(limit)
+                WHERE workspace_id = \(workspaceId) AND sequence > \(sequence) ORDER BY sequence LIMIT \(Int64(limit))
                 """, logger: logger
             ).decode((Int64, String, String?, String?, Int64).self) {
                 guard let kind = Change.Kind(rawValue: kind) else {
@@ -62,5 +67,9 @@ extension PostgresRepository {
             }
             return changes
         }
+    }
+
+    package func checkOpen() async throws {
+        try await read { _ in }
     }
 }

@@ -59,7 +59,7 @@ import TestSupport
         let fork = try await store.forkSession(workspaceId: "ws-1", sessionId: root.id)
         let further = try await store.forkSession(workspaceId: "ws-1", sessionId: fork.id)
         try await PostgresTestServer.withClient(url) { client in
-            try await client.query("UPDATE sessions SET forked_from_session_id = \(further.id) WHERE id = \(root.id)")
+            _ = try await client.query("UPDATE sessions SET forked_from_session_id = \(further.id) WHERE id = \(root.id)")
         }
         let tree = try await store.getSessionTree(workspaceId: "ws-1", sessionId: fork.id)
         #expect(tree?.id == fork.id)

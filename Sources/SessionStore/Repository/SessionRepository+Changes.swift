@@ -14,7 +14,7 @@ extension SessionRepository {
     ///   ``SessionStoreError/unknownChangeSequence(sequence:latest:)`` when `sequence` is below 0 or past the
     ///   workspace's newest change (a store restored from an older copy): the same.
     public func changes(workspaceId: String, after sequence: Int64 = 0) -> AsyncThrowingStream<Change, any Error> {
-        let follower = ChangeFollower(repository: self, workspaceId: workspaceId, after: sequence)
+        let follower = ChangeFollower(store: self, workspaceId: workspaceId, after: sequence)
         return AsyncThrowingStream { try await follower.next() }
     }
 
@@ -56,5 +56,28 @@ extension SessionRepository {
         try ChangeLog.record(
             kind, workspaceId: workspaceId, sessionId: sessionId, messageId: messageId, at: now,
             retention: configuration.changeRetention, connection)
+    }
+}
+
+extension SessionRepository: ChangeFeedStore {
+    package func subscribeToChanges() -> (id: Int, wakeUps: AsyncStream<Void>) {
+        changeNotifier.subscribe()
+    }
+
+    package func unsubscribeFromChanges(_ id: Int) {
+        changeNotifier.unsubscribe(id)
+    }
+
+    package func changeBatch(workspaceId: String, after sequence: Int64, limit: Int, checkingStart: Bool) async throws -> [Change] {
+        try await database.read { connection in
+            if checkingStart {
+                try ChangeLog.checkReached(workspaceId: workspaceId, sequence, connection)
+            }
+            return try ChangeLog.changes(workspaceId: workspaceId, after: sequence, limit: limit, connection)
+        }
+    }
+
+    package func checkOpen() async throws {
+        try await database.read { _ in }
     }
 }

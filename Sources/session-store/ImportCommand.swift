@@ -57,7 +57,10 @@ struct ImportCommand: AsyncParsableCommand {
     func run() async throws {
         try await Terminal.run(json: json) {
             var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
+                throw ToolError("no directory at \(directory)", code: "notADirectory")
+            }
+            guard isDirectory.boolValue else {
                 throw ToolError("\(directory) is not a directory", code: "notADirectory")
             }
             let repository = try await openRepository()

@@ -143,7 +143,16 @@ import TestSupport
     @Test func aMissingDirectoryIsAOneLineError() async throws {
         let result = try await Tool.run("import", directory.file("nowhere"), "--db", database)
         #expect(result.status != 0)
-        #expect(result.standardError == "session-store: \(directory.file("nowhere")) is not a directory\n")
+        #expect(result.standardError == "session-store: no directory at \(directory.file("nowhere"))\n")
+        #expect(!FileManager.default.fileExists(atPath: database))
+    }
+
+    @Test func aFileGivenForTheDataDirectoryIsAOneLineError() async throws {
+        let file = directory.file("sessions.json")
+        try Data("{}".utf8).write(to: URL(fileURLWithPath: file))
+        let result = try await Tool.run("import", file, "--db", database)
+        #expect(result.status != 0)
+        #expect(result.standardError == "session-store: \(file) is not a directory\n")
         #expect(!FileManager.default.fileExists(atPath: database))
     }
 

@@ -55,6 +55,18 @@ import TestSupport
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { !$0.hasPrefix("sessions.sqlite") } == ["exported"])
     }
 
+    @Test func exportIntoAPathThroughAFileSaysWhichPathIsAFile() async throws {
+        try await Tool.succeed("import", Legacy.sample.path, "--db", database)
+        let file = directory.file("notes.txt")
+        try Data("keep".utf8).write(to: URL(fileURLWithPath: file))
+        for destination in [file, file + "/exported"] {
+            let result = try await Tool.run("export", destination, "--db", database)
+            #expect(result.status != 0)
+            #expect(result.standardError == "session-store: cannot write \(file): it is a file, not a directory\n")
+        }
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == "keep")
+    }
+
     @Test func exportNeverWritesThroughASymbolicLinkInTheDestination() async throws {
         try await Tool.succeed("import", Legacy.sample.path, "--db", database)
         let exported = directory.file("exported")
@@ -218,6 +230,22 @@ import TestSupport
         #expect(again.status != 0)
         #expect(again.standardError.contains("never overwrites"))
         await repository.close()
+    }
+
+    @Test func aBackupIntoAFolderThatIsMissingOrOntoAFolderIsAOneLineError() async throws {
+        try await Tool.succeed("migrate", "--db", database)
+        let missing = directory.file("nowhere")
+        let intoMissing = try await Tool.run("backup", missing + "/backup.sqlite", "--db", database)
+        #expect(intoMissing.status != 0)
+        #expect(intoMissing.standardError == "session-store: cannot create the backup \(missing)/backup.sqlite: no folder \(missing) (SQLite error 14)\n")
+        #expect(!FileManager.default.fileExists(atPath: missing))
+
+        let folder = directory.file("folder")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
+        let ontoFolder = try await Tool.run("backup", folder, "--db", database)
+        #expect(ontoFolder.status != 0)
+        #expect(ontoFolder.standardError == "session-store: \(folder) exists; a backup never overwrites it\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == [])
     }
 
     @Test func aBackupCutShortLeavesNoFileThatLooksLikeOne() async throws {

@@ -13,11 +13,7 @@ final class ExportTarget {
 
     /// Opens `directory`, creating it (and its parents, readable by their owner only) when missing.
     init(directory: String) throws(LegacyExporter.Failure) {
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        } catch {
-            throw .writeFailed(path: directory, reason: error.localizedDescription)
-        }
+        try Self.makeDirectory(directory)
         descriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard descriptor >= 0 else { throw .writeFailed(path: directory, reason: String(cString: strerror(errno))) }
         path = directory
@@ -25,6 +21,23 @@ final class ExportTarget {
 
     deinit {
         close(descriptor)
+    }
+
+    /// Creates `directory` and its missing parents, readable by their owner only, as `mkdir -p` would; names the
+    /// path that is in the way when one is a file (Foundation's error for it on Linux names none).
+    private static func makeDirectory(_ directory: String) throws(LegacyExporter.Failure) {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else { throw .writeFailed(path: directory, reason: "it is a file, not a directory") }
+            return
+        }
+        let parent = (directory as NSString).deletingLastPathComponent
+        if !parent.isEmpty, parent != directory {
+            try makeDirectory(parent)
+        }
+        guard mkdir(directory, 0o700) == 0 || errno == EEXIST else {
+            throw .writeFailed(path: directory, reason: String(cString: strerror(errno)))
+        }
     }
 
     /// Writes `data` as `<workspaceId>/sessions.json`: to a temporary file made with `O_EXCL | O_NOFOLLOW`,

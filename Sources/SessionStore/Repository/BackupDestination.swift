@@ -10,7 +10,14 @@ struct BackupDestination {
     /// The name it is written under, beside it.
     let partialPath: String
 
-    init(path: String) {
+    /// - Throws: `SQLiteError` `.cannotOpen` when `path`'s folder does not exist, which SQLite would report as
+    ///   a failure to open the partial file, a name the caller never gave.
+    init(path: String) throws {
+        var isDirectory: ObjCBool = false
+        let folder = (path as NSString).deletingLastPathComponent
+        guard FileManager.default.fileExists(atPath: folder.isEmpty ? "." : folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw SQLiteError(code: .cannotOpen, message: "cannot create the backup \(path): no folder \(folder)")
+        }
         self.path = path
         partialPath = "\(path).partial-\(UUID().uuidString.prefix(8))"
     }

@@ -36,7 +36,7 @@ extension SessionRepository {
     ///   - path: the file to create.
     ///   - progress: called now and then with (pages remaining, pages in all), on a thread of the store's.
     /// - Throws: ``SessionStoreError/backupDestinationExists(path:)`` when a file is at `path` (it is never
-    ///   overwritten), or a `SQLiteError`.
+    ///   overwritten), or a `SQLiteError` (`.cannotOpen` when the folder it names does not exist).
     @discardableResult
     public func backup(
         to path: String, progress: @escaping @Sendable (_ remaining: Int, _ total: Int) -> Void = { _, _ in }
@@ -46,7 +46,7 @@ extension SessionRepository {
             guard !FileManager.default.fileExists(atPath: path) else {
                 throw SessionStoreError.backupDestinationExists(path: path)
             }
-            let destination = BackupDestination(path: path)
+            let destination = try BackupDestination(path: path)
             do {
                 let pages = try Self.copy(source, to: destination.partialPath, options: options, progress: progress)
                 try destination.publish()

@@ -75,7 +75,7 @@ extension SessionRepository {
 
     /// Applies `change` to the message's content, parts, tool calls, tool call id, status and usage, and stamps
     /// its `updatedAt`; returns the updated message, or nil when the workspace has no message with this id that a
-    /// live session shows.
+    /// live session shows (or holds in its reverted tail).
     ///
     /// The change runs inside the write transaction, so appending a streamed delta never loses another's:
     ///

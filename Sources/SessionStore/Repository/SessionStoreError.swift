@@ -117,7 +117,7 @@ public enum SessionStoreError: Error, Sendable, Hashable, CustomStringConvertibl
         case .migrationRequired(let pending):
             "the database needs `session-store migrate` first (pending: \(pending.joined(separator: ", ")))"
         case .backupDestinationExists(let path):
-            "\(path) exists; a backup never overwrites a file"
+            "\(path) exists; a backup never overwrites it"
         case .corruptValue(let table, let id, let reason):
             "\(table) row \(id) holds a value that cannot be read: \(reason)"
         case .managerNotInitialized:

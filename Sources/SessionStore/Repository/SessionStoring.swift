@@ -28,7 +28,7 @@ public protocol SessionStoring: Sendable {
     /// How many live sessions the workspace has.
     func getActiveSessionCount(workspaceId: String) async throws -> Int
     /// Applies `change` to the message inside the write, and stamps `updatedAt`; nil when no live session of the
-    /// workspace shows it.
+    /// workspace shows it or holds it in its reverted tail.
     func updateMessage(
         workspaceId: String, messageId: String, _ change: @escaping @Sendable (inout MessageChanges) -> Void
     ) async throws -> SessionMessage?

@@ -26,18 +26,29 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible {
 
     /// A new, empty store of this backend.
     func open() async throws -> TestStore {
+        let (location, directory) = try await newLocation()
+        return TestStore(store: try await open(location), location: location, directory: directory) {
+            try await open(location)
+        }
+    }
+
+    /// Where a new, empty store of this backend can be: a SQLite file's path in a folder of its own, or the URL of
+    /// a new database of the tests' PostgreSQL server.
+    func newLocation() async throws -> (location: String, directory: TemporaryDirectory?) {
         switch self {
         case .sqlite:
             let directory = try TemporaryDirectory()
-            let path = directory.file("conformance.sqlite")
-            return TestStore(store: try await SessionRepository(path: path), directory: directory) {
-                try await SessionRepository(path: path)
-            }
+            return (directory.file("conformance.sqlite"), directory)
         case .postgres:
-            let url = try await PostgresTestServer.freshDatabase()
-            return TestStore(store: try await PostgresRepository(url: url), directory: nil) {
-                try await PostgresRepository(url: url)
-            }
+            return (try await PostgresTestServer.freshDatabase(), nil)
+        }
+    }
+
+    /// The store at `location`, opened as an application would.
+    func open(_ location: String) async throws -> any SessionStoring {
+        switch self {
+        case .sqlite: try await SessionRepository(path: location)
+        case .postgres: try await PostgresRepository(url: location)
         }
     }
 }
@@ -45,6 +56,8 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible {
 /// A store under test, and the way to open another on the same data, as another process would.
 struct TestStore: Sendable {
     let store: any SessionStoring
+    /// Its path or URL, as `StoreCopy` names a store.
+    let location: String
     /// Kept until the test ends: its files are the store's.
     let directory: TemporaryDirectory?
     let another: @Sendable () async throws -> any SessionStoring

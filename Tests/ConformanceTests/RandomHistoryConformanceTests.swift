@@ -1,5 +1,6 @@
 import Foundation
 import SessionStore
+import SessionStorePostgres
 import Testing
 import TestSupport
 
@@ -12,22 +13,54 @@ import TestSupport
     @Test(arguments: Backend.available, [1, 2, 3] as [UInt64])
     func everyCallLeavesTheStoreAsTheReferenceSays(backend: Backend, seed: UInt64) async throws {
         let opened = try await backend.open()
-        let store = opened.store
-        var random = SplitMix64(seed: seed)
+        var history = History(seed: seed)
+        try await history.run(200, on: opened.store)
+        try await Self.expectPagesAgree(opened.store, history.reference)
+        try await Self.expectSound(opened.store)
+        await opened.store.close()
+
+        // Copied to the other backend, the same history is the same store there, and goes on as one.
+        guard let other = Backend.available.first(where: { $0 != backend }) else { return }
+        let (destination, directory) = try await other.newLocation()
+        try await StoreCopy.copy(from: opened.location, to: destination)
+        #expect(try await StoreCopy.compare(opened.location, destination).allSatisfy(\.matches))
+        let copy = try await other.open(destination)
+        try await Self.expectAgreement(copy, history.reference, after: "the copy to \(other)")
+        try await Self.expectSearchAgreement(copy, history.reference, &history.random, after: "the copy to \(other)")
+        try await history.run(50, on: copy)
+        try await Self.expectSound(copy)
+        await copy.close()
+        withExtendedLifetime(directory) {}
+    }
+
+    /// A random history under way: the reference it is checked against, and where its randomness stands.
+    struct History {
+        var random: SplitMix64
         var reference = ReferenceStore()
+        /// How many contents it has written, so that each has a word of its own.
         var written = 0
-        for step in 0..<200 {
-            let call = try await Self.randomCall(store, &reference, &random, &written)
-            try await Self.expectAgreement(store, reference, after: "step \(step), \(call)")
-            if step % 20 == 19 {
-                try await Self.expectSearchAgreement(store, reference, &random, after: "step \(step)")
+
+        init(seed: UInt64) {
+            random = SplitMix64(seed: seed)
+        }
+
+        /// Makes `steps` random calls on `store`, checking it against the reference after each.
+        mutating func run(_ steps: Int, on store: any SessionStoring) async throws {
+            for step in 0..<steps {
+                let call = try await RandomHistoryConformanceTests.randomCall(store, &reference, &random, &written)
+                try await RandomHistoryConformanceTests.expectAgreement(store, reference, after: "step \(step), \(call)")
+                if step % 20 == 19 {
+                    try await RandomHistoryConformanceTests.expectSearchAgreement(store, reference, &random, after: "step \(step)")
+                }
             }
         }
-        try await Self.expectPagesAgree(store, reference)
+    }
+
+    /// A SQLite store's own check finds nothing wrong (PostgreSQL's has no such check).
+    static func expectSound(_ store: any SessionStoring) async throws {
         if let repository = store as? SessionRepository {
             #expect(try await repository.check() == [])
         }
-        await store.close()
     }
 
     /// Makes one random call on the store and the reference alike; returns what it was, for a failure's message.

@@ -284,6 +284,34 @@ import TestSupport
         }
         await repository.close()
     }
+
+    /// What the README says of deleting by hand: with foreign keys on, the shell's delete takes the session's links
+    /// and lone bodies with it; with the shell's default (off) it leaves links behind, which `check` names.
+    @Test(arguments: [true, false])
+    func aSessionDeletedInTheSqlite3ShellIsWholeOnlyWithForeignKeysOn(foreignKeys: Bool) async throws {
+        let repository = try await SessionRepository(path: database)
+        let kept = try await repository.createSession(workspaceId: "w")
+        let session = try await repository.createSession(workspaceId: "w")
+        for content in ["one", "two"] {
+            _ = try await repository.addMessage(workspaceId: "w", sessionId: session.id, message: NewMessage(role: .user, content: content))
+        }
+        await repository.close()
+
+        let delete = "DELETE FROM sessions WHERE id = '\(session.id)'"
+        let edit = try await runProcess(
+            URL(fileURLWithPath: "/usr/bin/sqlite3"), [database, foreignKeys ? "PRAGMA foreign_keys = ON; \(delete)" : delete])
+        #expect(edit.status == 0, "\(edit.standardError)")
+        let check = try await Tool.run("check", "--db", database)
+        if foreignKeys {
+            #expect(check.status == 0, "\(check.standardOutput)")
+            #expect(try count("SELECT count(*) FROM messages", in: database) == 0)
+            #expect(try count("SELECT count(*) FROM session_links", in: database) == 0)
+        } else {
+            #expect(check.status != 0)
+            #expect(check.standardOutput.contains("dangling_link: link \(session.id) #1"))
+        }
+        #expect(try count("SELECT count(*) FROM sessions WHERE id = '\(kept.id)'", in: database) == 1)
+    }
 }
 
 struct StatusListing: Decodable {

@@ -37,6 +37,11 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         try await Terminal.run(json: json) {
             guard (1...256).contains(readers) else { throw ToolError("--readers must be 1 to 256, not \(readers)", code: "invalidArgument") }
+            // A mistyped path must not start a server on a new, empty store: a deployment creates its store once.
+            guard Terminal.isPostgresURL(database.path) || FileManager.default.fileExists(atPath: database.path) else {
+                throw ToolError(
+                    "no database at \(database.path); `session-store migrate --db \(database.path)` creates one", code: "noDatabase")
+            }
             let accessTokens = try tokens.map { path in
                 do { return try AccessTokens(path: path) } catch let error as AccessTokens.FileError {
                     throw ToolError(error.description)

@@ -57,7 +57,9 @@ import TestSupport
 
     /// `serve` once crashed in ArgumentParser when reporting any failure: its JSON option was never parsed.
     @Test func serveSaysInOneLineThatTheDatabaseIsMissing() async throws {
-        expectOneLineFailure(try await runProcess(Tool.executable, ["serve", "--db", database, "--port", "0"]), saying: database)
+        expectOneLineFailure(
+            try await runProcess(Tool.executable, ["serve", "--db", database, "--port", "0"]),
+            saying: "no database at \(database); `session-store migrate --db \(database)` creates one")
         let json = try await runProcess(Tool.executable, ["serve", "--db", database, "--port", "0", "--json"])
         #expect((try object(json)["error"] as? [String: Any])?["code"] as? String == "noDatabase")
         #expect(!FileManager.default.fileExists(atPath: database))

@@ -74,6 +74,26 @@ import TestSupport
         #expect(try await StoreCopy.compare(source, url).allSatisfy(\.matches))
     }
 
+    /// SQLite keeps a NUL in text, PostgreSQL cannot: the copy stops before writing anything and names the row.
+    @Test func aNULThatPostgreSQLCannotStoreIsNamedByRowAndColumnAndNothingIsCopied() async throws {
+        let directory = try TemporaryDirectory()
+        let source = directory.file("source.sqlite")
+        let store = try await SessionRepository(path: source)
+        let session = try await store.createSession(workspaceId: "ws-1")
+        _ = try await store.addMessage(workspaceId: "ws-1", sessionId: session.id, message: NewMessage(role: .tool, content: "clean"))
+        let binary = try await store.addMessage(
+            workspaceId: "ws-1", sessionId: session.id, message: NewMessage(role: .tool, content: "exit\u{0}code"))
+        await store.close()
+        let url = try await PostgresTestServer.freshDatabase()
+        await #expect(
+            throws: SessionStoreError.unsupportedCharacter(
+                reason: "PostgreSQL cannot store a NUL character (U+0000) in text: messages row \(binary.id) has one in content")
+        ) {
+            try await StoreCopy.copy(from: source, to: url)
+        }
+        #expect(try await StoreCopy.compare(url, url).allSatisfy { $0.first.rows == 0 })
+    }
+
     @Test func anInterruptedCopyLeavesTheDestinationEmptyAndRunsAgain() async throws {
         let directory = try TemporaryDirectory()
         let source = directory.file("source.sqlite")

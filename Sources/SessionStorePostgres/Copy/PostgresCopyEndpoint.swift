@@ -46,6 +46,7 @@ struct PostgresCopyEndpoint: CopyEndpoint {
         for row in rows {
             let first = binds.count + 1
             for (value, column) in zip(row, table.columns) {
+                try Self.refuseNUL(in: value, table: table, row: row, column: column.name)
                 try Self.bind(value, as: column.kind, into: &binds)
             }
             tuples.append("(" + table.columns.indices.map { "$\(first + $0)" }.joined(separator: ", ") + ")")
@@ -59,6 +60,21 @@ struct PostgresCopyEndpoint: CopyEndpoint {
         for (sessionId, parentId) in parents {
             try await connection.query("UPDATE sessions SET parent_id = \(parentId) WHERE id = \(sessionId)", logger: logger)
         }
+    }
+
+    /// Refuses a text that holds a NUL, naming its row and column: PostgreSQL's text cannot hold one, and the
+    /// server's refusal of the whole batch would not say which of the batch's rows it was.
+    private static func refuseNUL(in value: SQLiteValue, table: CopyTable, row: [SQLiteValue], column: String) throws {
+        guard case .text(let text) = value, text.utf8.contains(0) else { return }
+        let key = table.key(of: row).map { value in
+            switch value {
+            case .text(let text): text
+            case .integer(let number): String(number)
+            default: "\(value)"
+            }
+        }
+        throw SessionStoreError.unsupportedCharacter(
+            reason: "PostgreSQL cannot store a NUL character (U+0000) in text: \(table.name) row \(key.joined(separator: " ")) has one in \(column)")
     }
 
     private static func bind(_ value: SQLiteValue, as kind: CopyTable.Kind, into binds: inout PostgresBindings) throws {

@@ -94,6 +94,32 @@ import TestSupport
         #expect(try await StoreCopy.compare(url, url).allSatisfy { $0.first.rows == 0 })
     }
 
+    /// In JSON PostgreSQL refuses a NUL's escape, not a backslash before `u0000`, which the text only shows.
+    @Test func aNULInAMessagesPartsIsNamedAndTheLettersOfItsEscapeAreNot() async throws {
+        let directory = try TemporaryDirectory()
+        let source = directory.file("source.sqlite")
+        let store = try await SessionRepository(path: source)
+        let session = try await store.createSession(workspaceId: "ws-1")
+        let shown = NewMessage(role: .assistant, parts: [MessagePart(type: .text, content: #"C writes a NUL as \u0000"#)])
+        _ = try await store.addMessage(workspaceId: "ws-1", sessionId: session.id, message: shown)
+        let url = try await PostgresTestServer.freshDatabase()
+        try await StoreCopy.copy(from: source, to: url)
+        #expect(try await StoreCopy.compare(source, url).allSatisfy(\.matches))
+
+        let binary = try await store.addMessage(
+            workspaceId: "ws-1", sessionId: session.id,
+            message: NewMessage(role: .tool, parts: [MessagePart(type: .text, content: "exit\u{0}code")]))
+        await store.close()
+        let another = try await PostgresTestServer.freshDatabase()
+        await #expect(
+            throws: SessionStoreError.unsupportedCharacter(
+                reason: "PostgreSQL cannot store a NUL character (U+0000) in text: messages row \(binary.id) has one in parts")
+        ) {
+            try await StoreCopy.copy(from: source, to: another)
+        }
+        #expect(try await StoreCopy.compare(another, another).allSatisfy { $0.first.rows == 0 })
+    }
+
     @Test func anInterruptedCopyLeavesTheDestinationEmptyAndRunsAgain() async throws {
         let directory = try TemporaryDirectory()
         let source = directory.file("source.sqlite")

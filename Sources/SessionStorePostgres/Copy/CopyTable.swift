@@ -3,9 +3,10 @@ import SessionStore
 /// A table `session-store copy` moves: the columns both schemas have, in the order both read and write them,
 /// and the key rows are read in.
 struct CopyTable: Sendable {
-    /// How a column's values are typed in PostgreSQL; SQLite keeps each as an integer, a real or text.
+    /// How a column's values are typed in PostgreSQL; SQLite keeps each as an integer, a real or text. JSON is
+    /// text that PostgreSQL checks as `jsonb`.
     enum Kind: Sendable {
-        case text, integer, real, boolean
+        case text, json, integer, real, boolean
     }
 
     let name: String
@@ -31,8 +32,8 @@ struct CopyTable: Sendable {
     static let messages = CopyTable(
         name: "messages",
         columns: [
-            ("id", .text), ("workspace_id", .text), ("session_id", .text), ("role", .text), ("content", .text), ("parts", .text),
-            ("tool_calls", .text), ("tool_call_id", .text), ("status", .text), ("created_at", .integer), ("updated_at", .integer),
+            ("id", .text), ("workspace_id", .text), ("session_id", .text), ("role", .text), ("content", .text), ("parts", .json),
+            ("tool_calls", .json), ("tool_call_id", .text), ("status", .text), ("created_at", .integer), ("updated_at", .integer),
             ("input_tokens", .integer), ("output_tokens", .integer), ("reasoning_tokens", .integer),
             ("cache_read_tokens", .integer), ("cache_write_tokens", .integer), ("cost", .real), ("parts_text", .text),
             ("chunked", .boolean),

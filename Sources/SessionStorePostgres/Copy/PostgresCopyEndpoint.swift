@@ -46,7 +46,7 @@ struct PostgresCopyEndpoint: CopyEndpoint {
         for row in rows {
             let first = binds.count + 1
             for (value, column) in zip(row, table.columns) {
-                try Self.refuseNUL(in: value, table: table, row: row, column: column.name)
+                try Self.refuseNUL(in: value, table: table, row: row, column: column)
                 try Self.bind(value, as: column.kind, into: &binds)
             }
             tuples.append("(" + table.columns.indices.map { "$\(first + $0)" }.joined(separator: ", ") + ")")
@@ -62,10 +62,10 @@ struct PostgresCopyEndpoint: CopyEndpoint {
         }
     }
 
-    /// Refuses a text that holds a NUL, naming its row and column: PostgreSQL's text cannot hold one, and the
-    /// server's refusal of the whole batch would not say which of the batch's rows it was.
-    private static func refuseNUL(in value: SQLiteValue, table: CopyTable, row: [SQLiteValue], column: String) throws {
-        guard case .text(let text) = value, text.utf8.contains(0) else { return }
+    /// Refuses a text that holds a NUL, or JSON that spells one `\u0000`, naming its row and column: PostgreSQL
+    /// cannot store either, and its refusal of the whole batch would not say which of the batch's rows it was.
+    private static func refuseNUL(in value: SQLiteValue, table: CopyTable, row: [SQLiteValue], column: (name: String, kind: CopyTable.Kind)) throws {
+        guard case .text(let text) = value, text.utf8.contains(0) || (column.kind == .json && spellsNUL(text)) else { return }
         let key = table.key(of: row).map { value in
             switch value {
             case .text(let text): text
@@ -74,7 +74,22 @@ struct PostgresCopyEndpoint: CopyEndpoint {
             }
         }
         throw SessionStoreError.unsupportedCharacter(
-            reason: "PostgreSQL cannot store a NUL character (U+0000) in text: \(table.name) row \(key.joined(separator: " ")) has one in \(column)")
+            reason: "PostgreSQL cannot store a NUL character (U+0000) in text: \(table.name) row \(key.joined(separator: " ")) has one in \(column.name)")
+    }
+
+    /// Whether JSON text has the escape `\u0000`: a backslash that no backslash before it escapes, then `u0000`.
+    private static func spellsNUL(_ json: String) -> Bool {
+        let bytes = Array(json.utf8)
+        var index = 0
+        while index < bytes.count {
+            guard bytes[index] == UInt8(ascii: "\\") else {
+                index += 1
+                continue
+            }
+            if bytes[(index + 1)...].starts(with: "u0000".utf8) { return true }
+            index += 2
+        }
+        return false
     }
 
     private static func bind(_ value: SQLiteValue, as kind: CopyTable.Kind, into binds: inout PostgresBindings) throws {
@@ -91,7 +106,7 @@ struct PostgresCopyEndpoint: CopyEndpoint {
     /// The cell as SQLite would hold it: booleans as 0 and 1.
     private static func value(_ cell: PostgresCell, as kind: CopyTable.Kind) throws -> SQLiteValue {
         switch kind {
-        case .text: SQLiteValue(try cell.decode(String?.self))
+        case .text, .json: SQLiteValue(try cell.decode(String?.self))
         case .integer: try cell.decode(Int64?.self).map(SQLiteValue.integer) ?? .null
         case .real: try cell.decode(Double?.self).map(SQLiteValue.real) ?? .null
         case .boolean: try cell.decode(Bool?.self).map { .integer($0 ? 1 : 0) } ?? .null

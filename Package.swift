@@ -92,6 +92,7 @@ let package = Package(
             path: "Examples/Demo"
         ),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "HistorySupport", dependencies: ["SessionStore", "TestSupport"], path: "Tests/HistorySupport"),
         .target(
             name: "PostgresTestSupport",
             dependencies: ["TestSupport", .product(name: "PostgresNIO", package: "postgres-nio")],
@@ -115,13 +116,13 @@ let package = Package(
         .testTarget(
             name: "ConformanceTests",
             dependencies: [
-                "SessionStorePostgres", "SessionStore", "TestSupport", "PostgresTestSupport",
+                "SessionStorePostgres", "SessionStore", "TestSupport", "PostgresTestSupport", "HistorySupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]),
         .testTarget(
             name: "SessionStoreServerTests",
             dependencies: [
-                "SessionStoreServer", "SessionStore", "SessionStorePostgres", "TestSupport", "PostgresTestSupport",
+                "SessionStoreServer", "SessionStore", "SessionStorePostgres", "TestSupport", "PostgresTestSupport", "HistorySupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -1,41 +1,43 @@
 /// DESIGN's semantics of sessions, forks, reverts with their tails, deletes and the trash, in memory: what a store
 /// must show after any sequence of these calls. Ids come from the store under test.
-struct ReferenceStore {
-    struct Session {
-        var title: String
-        var parentId: String?
-        var shown: [String] = []
-        var tail: [String] = []
-        var trashed = false
+public struct ReferenceStore {
+    public struct Session {
+        public var title: String
+        public var parentId: String?
+        public var shown: [String] = []
+        public var tail: [String] = []
+        public var trashed = false
     }
 
-    private(set) var sessions: [String: Session] = [:]
+    public private(set) var sessions: [String: Session] = [:]
     /// Each stored body's content, by message id.
-    private(set) var bodies: [String: String] = [:]
+    public private(set) var bodies: [String: String] = [:]
     /// Session ids in creation order, so that random picks replay.
-    private(set) var order: [String] = []
+    public private(set) var order: [String] = []
 
-    var liveIds: [String] { order.filter { sessions[$0]?.trashed == false } }
-    var trashedIds: [String] { order.filter { sessions[$0]?.trashed == true } }
+    public var liveIds: [String] { order.filter { sessions[$0]?.trashed == false } }
+    public var trashedIds: [String] { order.filter { sessions[$0]?.trashed == true } }
 
-    mutating func create(_ id: String, title: String, parentId: String?) {
+    public init() {}
+
+    public mutating func create(_ id: String, title: String, parentId: String?) {
         sessions[id] = Session(title: title, parentId: parentId)
         order.append(id)
     }
 
-    mutating func add(_ messageId: String, content: String, to sessionId: String) {
+    public mutating func add(_ messageId: String, content: String, to sessionId: String) {
         discardTail(of: sessionId)
         sessions[sessionId]!.shown.append(messageId)
         bodies[messageId] = content
     }
 
     /// The title and parent the seed's rules give a fork of `sessionId`.
-    func forkLabels(of sessionId: String) -> (title: String, parentId: String) {
+    public func forkLabels(of sessionId: String) -> (title: String, parentId: String) {
         let original = sessions[sessionId]!
         return (original.title.isEmpty ? "Forked Session" : original.title + " (fork)", original.parentId ?? sessionId)
     }
 
-    mutating func fork(_ sessionId: String, at messageId: String?, as forkId: String) {
+    public mutating func fork(_ sessionId: String, at messageId: String?, as forkId: String) {
         discardTail(of: sessionId)
         let original = sessions[sessionId]!
         let kept = messageId.map { original.shown.firstIndex(of: $0)! + 1 } ?? original.shown.count
@@ -44,7 +46,7 @@ struct ReferenceStore {
         sessions[forkId]!.shown = Array(original.shown.prefix(kept))
     }
 
-    mutating func revert(_ sessionId: String, to messageId: String?) {
+    public mutating func revert(_ sessionId: String, to messageId: String?) {
         var session = sessions[sessionId]!
         let kept = messageId.map { session.shown.firstIndex(of: $0)! + 1 } ?? max(session.shown.count - 1, 0)
         session.tail = Array(session.shown[kept...]) + session.tail
@@ -52,12 +54,12 @@ struct ReferenceStore {
         sessions[sessionId] = session
     }
 
-    mutating func unrevert(_ sessionId: String) {
+    public mutating func unrevert(_ sessionId: String) {
         sessions[sessionId]!.shown += sessions[sessionId]!.tail
         sessions[sessionId]!.tail = []
     }
 
-    mutating func delete(_ sessionId: String) {
+    public mutating func delete(_ sessionId: String) {
         sessions[sessionId] = nil
         order.removeAll { $0 == sessionId }
         for id in order where sessions[id]!.parentId == sessionId {
@@ -66,21 +68,21 @@ struct ReferenceStore {
         collectBodies()
     }
 
-    mutating func setTrashed(_ sessionId: String, _ trashed: Bool) {
+    public mutating func setTrashed(_ sessionId: String, _ trashed: Bool) {
         sessions[sessionId]!.trashed = trashed
     }
 
     /// Whether `updateMessage` finds the message: a live session shows it or holds it in its tail.
-    func isUpdatable(_ messageId: String) -> Bool {
+    public func isUpdatable(_ messageId: String) -> Bool {
         sessions.values.contains { !$0.trashed && ($0.shown.contains(messageId) || $0.tail.contains(messageId)) }
     }
 
-    mutating func update(_ messageId: String, content: String) {
+    public mutating func update(_ messageId: String, content: String) {
         bodies[messageId] = content
     }
 
     /// The live sessions that show the message, in id order: a search hit's `sessionIds`.
-    func liveSessions(showing messageId: String) -> [String] {
+    public func liveSessions(showing messageId: String) -> [String] {
         sessions.filter { !$0.value.trashed && $0.value.shown.contains(messageId) }.map(\.key).sorted()
     }
 

@@ -82,12 +82,14 @@ extension PostgresRepository {
             let now = configuration.now()
             return try await transaction { [self] connection in
                 guard var session = try await lockedSession(sessionId, workspaceId: workspaceId, connection) else { return nil }
+                let parentBefore = session.parentId
                 var changes = SessionChanges(of: session)
                 change(&changes)
                 changes.apply(to: &session)
                 session.updatedAt = now
                 try StoredRows.checkSession(session, limits: limits)
-                if let parentId = session.parentId {
+                // A parent kept is no new choice: one in the trash stays, as the trash keeps sessions whole.
+                if let parentId = session.parentId, parentId != parentBefore {
                     let parents = try await connection.query(
                         """
                         SELECT 1 FROM sessions

@@ -130,4 +130,26 @@ import Testing
         #expect(try await store.listSessions(workspaceId: "ws-1").map(\.id) == [kept.id])
         await store.close()
     }
+
+    /// A session whose parent is in the trash keeps that parent, as the trash keeps the parent whole; an update
+    /// that leaves the parent alone is no new choice of it, and once refused a rename.
+    @Test(arguments: Backend.available)
+    func aSessionWhoseParentIsInTheTrashCanBeUpdatedAndKeepsItsParent(backend: Backend) async throws {
+        let opened = try await backend.open()
+        let store = opened.store
+        let parent = try await store.createSession(workspaceId: "ws-1", title: "Parent")
+        let child = try await store.createSession(workspaceId: "ws-1", title: "Child", parentId: parent.id)
+        #expect(try await store.trashSession(workspaceId: "ws-1", sessionId: parent.id))
+
+        let renamed = try await store.updateSession(workspaceId: "ws-1", sessionId: child.id) { $0.title = "Renamed" }
+        #expect(renamed?.title == "Renamed" && renamed?.parentId == parent.id)
+        // Choosing a parent in the trash is choosing an unknown session.
+        let other = try await store.createSession(workspaceId: "ws-1")
+        await #expect(throws: SessionStoreError.parentNotFound(workspaceId: "ws-1", parentId: parent.id)) {
+            try await store.updateSession(workspaceId: "ws-1", sessionId: other.id) { $0.parentId = parent.id }
+        }
+        #expect(try await store.restoreSession(workspaceId: "ws-1", sessionId: parent.id) != nil)
+        #expect(try await store.getSession(workspaceId: "ws-1", sessionId: child.id)?.parentId == parent.id)
+        await store.close()
+    }
 }

@@ -6,6 +6,8 @@ import SessionStore
 public protocol HistoryStore: Sendable {
     func createSession(workspaceId: String, title: String, parentId: String?) async throws -> Session
     func addMessage(workspaceId: String, sessionId: String, content: String) async throws -> SessionMessage
+    /// The session with its title and parent set, and its revert marker cleared when `clearingRevert`.
+    func updateSession(workspaceId: String, sessionId: String, title: String, parentId: String?, clearingRevert: Bool) async throws -> Session?
     func forkSession(workspaceId: String, sessionId: String, messageId: String?) async throws -> Session
     func revert(workspaceId: String, sessionId: String, messageId: String?) async throws -> Session
     func unrevert(workspaceId: String, sessionId: String) async throws -> Session
@@ -39,6 +41,18 @@ public struct LibraryHistoryStore: HistoryStore {
 
     public func addMessage(workspaceId: String, sessionId: String, content: String) async throws -> SessionMessage {
         try await store.addMessage(workspaceId: workspaceId, sessionId: sessionId, message: NewMessage(role: .user, content: content))
+    }
+
+    public func updateSession(
+        workspaceId: String, sessionId: String, title: String, parentId: String?, clearingRevert: Bool
+    ) async throws -> Session? {
+        try await store.updateSession(workspaceId: workspaceId, sessionId: sessionId) { changes in
+            changes.title = title
+            changes.parentId = parentId
+            if clearingRevert {
+                changes.revert = nil
+            }
+        }
     }
 
     public func forkSession(workspaceId: String, sessionId: String, messageId: String?) async throws -> Session {

@@ -1,7 +1,7 @@
 import SessionStore
 import TestSupport
 
-/// Random creates, appends, forks, reverts, unreverts, message updates, deletes and trash moves on a store, each
+/// Random creates, appends, session updates, forks, reverts, unreverts, message updates, deletes and trash moves on a store, each
 /// compared with ``ReferenceStore`` after it is made: what each session shows, with which contents, under which
 /// title and parent; which sessions are live or in the trash; who finds a message by search. The first call
 /// after which the store and the reference disagree ends the history with a ``Disagreement``.
@@ -46,7 +46,21 @@ public struct RandomHistory {
         }
         let shown = reference.sessions[sessionId]!.shown
         switch Int.random(in: 0..<100, using: &random) {
-        case 0..<35:
+        case 0..<5:
+            let title = ["Plan", "", "Renamed"].randomElement(using: &random)!
+            let parentId = switch Int.random(in: 0..<4, using: &random) {
+            case 0: nil as String?
+            case 1: live.filter { $0 != sessionId }.randomElement(using: &random)
+            default: reference.sessions[sessionId]!.parentId
+            }
+            let clearingRevert = Int.random(in: 0..<3, using: &random) == 0
+            let call = "updateSession(\(sessionId), parent: \(parentId ?? "nil"), clearingRevert: \(clearingRevert))"
+            let session = try await store.updateSession(
+                workspaceId: workspace, sessionId: sessionId, title: title, parentId: parentId, clearingRevert: clearingRevert)
+            reference.update(sessionId, title: title, parentId: parentId, clearingRevert: clearingRevert)
+            try Self.expect(session?.messageIds == reference.sessions[sessionId]!.shown, "\(call) returned the session")
+            return call
+        case 5..<35:
             written += 1
             let content = "message \(written) word\(written)x"
             let message = try await store.addMessage(workspaceId: workspace, sessionId: sessionId, content: content)

@@ -1,4 +1,4 @@
-/// DESIGN's semantics of sessions, forks, reverts with their tails, deletes and the trash, in memory: what a store
+/// DESIGN's semantics of sessions, their updates, forks, reverts with their tails, deletes and the trash, in memory: what a store
 /// must show after any sequence of these calls. Ids come from the store under test.
 public struct ReferenceStore {
     public struct Session {
@@ -66,6 +66,14 @@ public struct ReferenceStore {
             sessions[id]!.parentId = nil
         }
         collectBodies()
+    }
+
+    public mutating func update(_ sessionId: String, title: String, parentId: String?, clearingRevert: Bool) {
+        sessions[sessionId]!.title = title
+        sessions[sessionId]!.parentId = parentId
+        if clearingRevert {
+            discardTail(of: sessionId)
+        }
     }
 
     public mutating func setTrashed(_ sessionId: String, _ trashed: Bool) {

@@ -18,7 +18,7 @@ struct HTTPHistoryStore: HistoryStore {
 
     /// The call's answer decoded as `type`, or nil for a 404; any other status but `expected` is an error.
     private func call<T: Decodable>(
-        _ method: HTTPRequest.Method, _ uri: String, body: [String: String]? = nil, expecting expected: HTTPResponse.Status = .ok,
+        _ method: HTTPRequest.Method, _ uri: String, body: [String: String?]? = nil, expecting expected: HTTPResponse.Status = .ok,
         as type: T.Type
     ) async throws -> T? {
         let json = try body.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
@@ -32,7 +32,7 @@ struct HTTPHistoryStore: HistoryStore {
 
     /// The call's answer as `type`, which a 404 must not be.
     private func found<T: Decodable>(
-        _ method: HTTPRequest.Method, _ uri: String, body: [String: String]? = nil, expecting expected: HTTPResponse.Status = .ok,
+        _ method: HTTPRequest.Method, _ uri: String, body: [String: String?]? = nil, expecting expected: HTTPResponse.Status = .ok,
         as type: T.Type
     ) async throws -> T {
         guard let answer = try await call(method, uri, body: body, expecting: expected, as: type) else {
@@ -51,25 +51,35 @@ struct HTTPHistoryStore: HistoryStore {
     }
 
     func createSession(workspaceId: String, title: String, parentId: String?) async throws -> Session {
-        var body = ["title": title]
-        body["parentId"] = parentId
+        var body: [String: String?] = ["title": title]
+        if let parentId {
+            body["parentId"] = parentId
+        }
         return try await found(.post, "\(base(workspaceId))/sessions", body: body, expecting: .created, as: Session.self)
     }
 
     func addMessage(workspaceId: String, sessionId: String, content: String) async throws -> SessionMessage {
         try await found(
-            .post, "\(base(workspaceId))/sessions/\(sessionId)/messages", body: ["role": "user", "content": content],
+            .post, "\(base(workspaceId))/sessions/\(sessionId)/messages", body: ["role": "user", "content": content] as [String: String?],
             expecting: .created, as: SessionMessage.self)
+    }
+
+    func updateSession(workspaceId: String, sessionId: String, title: String, parentId: String?, clearingRevert: Bool) async throws -> Session? {
+        var body: [String: String?] = ["title": title, "parentId": parentId]
+        if clearingRevert {
+            body["revert"] = .some(nil)
+        }
+        return try await call(.patch, "\(base(workspaceId))/sessions/\(sessionId)", body: body, as: Session.self)
     }
 
     func forkSession(workspaceId: String, sessionId: String, messageId: String?) async throws -> Session {
         try await found(
-            .post, "\(base(workspaceId))/sessions/\(sessionId)/fork", body: messageId.map { ["messageId": $0] }, expecting: .created,
+            .post, "\(base(workspaceId))/sessions/\(sessionId)/fork", body: messageId.map { ["messageId": $0] as [String: String?] }, expecting: .created,
             as: Session.self)
     }
 
     func revert(workspaceId: String, sessionId: String, messageId: String?) async throws -> Session {
-        try await found(.post, "\(base(workspaceId))/sessions/\(sessionId)/revert", body: messageId.map { ["messageId": $0] }, as: Session.self)
+        try await found(.post, "\(base(workspaceId))/sessions/\(sessionId)/revert", body: messageId.map { ["messageId": $0] as [String: String?] }, as: Session.self)
     }
 
     func unrevert(workspaceId: String, sessionId: String) async throws -> Session {
@@ -77,7 +87,7 @@ struct HTTPHistoryStore: HistoryStore {
     }
 
     func updateMessage(workspaceId: String, messageId: String, content: String) async throws -> SessionMessage? {
-        try await call(.patch, "\(base(workspaceId))/messages/\(messageId)", body: ["content": content], as: SessionMessage.self)
+        try await call(.patch, "\(base(workspaceId))/messages/\(messageId)", body: ["content": content] as [String: String?], as: SessionMessage.self)
     }
 
     func deleteSession(workspaceId: String, sessionId: String) async throws -> Bool {

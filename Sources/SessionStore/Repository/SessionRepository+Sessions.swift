@@ -52,6 +52,10 @@ extension SessionRepository {
     /// ```swift
     /// try await repository.updateSession(workspaceId: w, sessionId: s) { $0.title = "Parser rewrite" }
     /// ```
+    ///
+    /// - Throws: ``SessionStoreError/parentNotFound(workspaceId:parentId:)`` when the change sets a parent that
+    ///   is no other live session of the workspace (a parent left as it was stays, even in the trash); nothing
+    ///   changes then.
     public func updateSession(
         workspaceId: String, sessionId: String, _ change: @escaping @Sendable (inout SessionChanges) -> Void
     ) async throws -> Session? {
@@ -61,12 +65,16 @@ extension SessionRepository {
             let now = configuration.now()
             return try await write { [limits] connection in
                 guard var session = try StoredRows.session(sessionId, workspaceId: workspaceId, connection) else { return nil }
+                let parentBefore = session.parentId
                 var changes = SessionChanges(of: session)
                 change(&changes)
                 changes.apply(to: &session)
                 session.updatedAt = now
                 try StoredRows.checkSession(session, limits: limits)
-                try StoredRows.checkParent(session.parentId, of: sessionId, workspaceId: workspaceId, connection)
+                // A parent kept is no new choice: one in the trash stays, as the trash keeps sessions whole.
+                if session.parentId != parentBefore {
+                    try StoredRows.checkParent(session.parentId, of: sessionId, workspaceId: workspaceId, connection)
+                }
                 // The fork point (?12, ?13) never changes: written as read.
                 try connection.execute(
                     """

@@ -27,6 +27,15 @@ public protocol HistoryStore: Sendable {
     func searchMessages(workspaceId: String, query: String) async throws -> [MessageSearchHit]
 }
 
+/// A store's refusal of a call, by the code of ``SessionStoreError/code`` (which the HTTP server answers too).
+public protocol HistoryRefusal: Error {
+    var refusalCode: String { get }
+}
+
+extension SessionStoreError: HistoryRefusal {
+    public var refusalCode: String { code }
+}
+
 /// A store of the library, called directly.
 public struct LibraryHistoryStore: HistoryStore {
     public let store: any SessionStoring

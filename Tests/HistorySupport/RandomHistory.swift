@@ -17,6 +17,8 @@ public struct RandomHistory {
     public private(set) var reference = ReferenceStore()
     /// How many contents it has written, so that each has a word of its own.
     private var written = 0
+    /// The sessions deleted so far: unknown ids, as far as every call is concerned.
+    private var deleted: [String] = []
 
     public init(seed: UInt64) {
         random = SplitMix64(seed: seed)
@@ -60,7 +62,9 @@ public struct RandomHistory {
             reference.update(sessionId, title: title, parentId: parentId, clearingRevert: clearingRevert)
             try Self.expect(session?.messageIds == reference.sessions[sessionId]!.shown, "\(call) returned the session")
             return call
-        case 5..<35:
+        case 5..<9:
+            return try await refusedCall(store, besides: sessionId)
+        case 9..<35:
             written += 1
             let content = "message \(written) word\(written)x"
             let message = try await store.addMessage(workspaceId: workspace, sessionId: sessionId, content: content)
@@ -99,6 +103,7 @@ public struct RandomHistory {
         case 83..<89:
             try Self.expect(try await store.deleteSession(workspaceId: workspace, sessionId: sessionId), "deleteSession(\(sessionId))")
             reference.delete(sessionId)
+            deleted.append(sessionId)
             return "deleteSession(\(sessionId))"
         case 89..<95:
             try Self.expect(try await store.trashSession(workspaceId: workspace, sessionId: sessionId), "trashSession(\(sessionId))")
@@ -114,9 +119,58 @@ public struct RandomHistory {
             }
             let deleted = try await store.emptyTrash(workspaceId: workspace)
             try Self.expect(deleted == reference.trashedIds.count, "emptyTrash deleted \(deleted)")
+            self.deleted += reference.trashedIds
             reference.trashedIds.forEach { reference.delete($0) }
             return "emptyTrash"
         }
+    }
+
+    /// A call the store must refuse, or answer with nothing, changing nothing: on a session in the trash or
+    /// deleted, or cutting the live `sessionId` at a message it does not show.
+    private mutating func refusedCall(_ store: some HistoryStore, besides sessionId: String) async throws -> String {
+        let workspace = Self.workspace
+        let shown = reference.sessions[sessionId]!.shown
+        if Bool.random(using: &random), let other = reference.bodies.keys.filter({ !shown.contains($0) }).sorted().randomElement(using: &random) {
+            let call = "a cut of \(sessionId) at \(other), which it does not show"
+            try await Self.expectRefusal("messageNotInSession", call) {
+                if Bool.random(using: &random) {
+                    _ = try await store.forkSession(workspaceId: workspace, sessionId: sessionId, messageId: other)
+                } else {
+                    _ = try await store.revert(workspaceId: workspace, sessionId: sessionId, messageId: other)
+                }
+            }
+            return call
+        }
+        guard let unknown = (reference.trashedIds + deleted).randomElement(using: &random) else { return "nothing" }
+        let call = "calls on \(unknown), \(reference.sessions[unknown] == nil ? "deleted" : "in the trash")"
+        try await Self.expectRefusal("sessionNotFound", call) {
+            _ = try await store.addMessage(workspaceId: workspace, sessionId: unknown, content: "never stored")
+        }
+        try await Self.expectRefusal("sessionNotFound", call) {
+            _ = try await store.forkSession(workspaceId: workspace, sessionId: unknown, messageId: nil)
+        }
+        try await Self.expectRefusal("sessionNotFound", call) {
+            _ = try await store.revert(workspaceId: workspace, sessionId: unknown, messageId: nil)
+        }
+        try await Self.expectRefusal("sessionNotFound", call) {
+            _ = try await store.unrevert(workspaceId: workspace, sessionId: unknown)
+        }
+        let updated = try await store.updateSession(workspaceId: workspace, sessionId: unknown, title: "never", parentId: nil, clearingRevert: true)
+        try Self.expect(updated == nil, "\(call): updateSession")
+        try Self.expect(try await store.deleteSession(workspaceId: workspace, sessionId: unknown) == false, "\(call): deleteSession")
+        try Self.expect(try await store.trashSession(workspaceId: workspace, sessionId: unknown) == false, "\(call): trashSession")
+        return call
+    }
+
+    /// Runs `body`, which must fail with a refusal of `code`.
+    private static func expectRefusal(_ code: String, _ call: String, _ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch let refusal as any HistoryRefusal {
+            try expect(refusal.refusalCode == code, "\(call) was refused with \(refusal.refusalCode), not \(code)")
+            return
+        }
+        try expect(false, "\(call) was not refused")
     }
 
     /// Every session of the reference, live or trashed, as the store shows it.

@@ -7,9 +7,15 @@ import SessionStore
 /// A random history's calls made through the server's routes, as a TypeScript client of the documented API
 /// makes them; a 404 is the library's nil, false or empty list.
 struct HTTPHistoryStore: HistoryStore {
-    /// A status the route does not answer for this call.
-    struct UnexpectedAnswer: Error, CustomStringConvertible {
+    /// An answer other than the call's success, with the error code of its body.
+    struct UnexpectedAnswer: HistoryRefusal, CustomStringConvertible {
         let description: String
+        let refusalCode: String
+
+        init(_ method: HTTPRequest.Method, _ uri: String, _ response: TestResponse) {
+            description = "\(method) \(uri) answered \(response.status): \(response.text)"
+            refusalCode = (try? JSONDecoder().decode(RefusalBody.self, from: Data(response.body.readableBytesView)))?.error.code ?? "none"
+        }
     }
 
     let client: LiveServer.Client
@@ -21,32 +27,31 @@ struct HTTPHistoryStore: HistoryStore {
         _ method: HTTPRequest.Method, _ uri: String, body: [String: String?]? = nil, expecting expected: HTTPResponse.Status = .ok,
         as type: T.Type
     ) async throws -> T? {
-        let json = try body.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
-        let response = try await client.send(method, uri, json: json)
+        let response = try await send(method, uri, body: body)
         if response.status == .notFound { return nil }
-        guard response.status == expected else {
-            throw UnexpectedAnswer(description: "\(method) \(uri) answered \(response.status): \(response.text)")
-        }
+        guard response.status == expected else { throw UnexpectedAnswer(method, uri, response) }
         return try client.decode(type, response)
     }
 
-    /// The call's answer as `type`, which a 404 must not be.
+    /// The call's answer as `type`; any other status but `expected`, a 404 too, is an error.
     private func found<T: Decodable>(
         _ method: HTTPRequest.Method, _ uri: String, body: [String: String?]? = nil, expecting expected: HTTPResponse.Status = .ok,
         as type: T.Type
     ) async throws -> T {
-        guard let answer = try await call(method, uri, body: body, expecting: expected, as: type) else {
-            throw UnexpectedAnswer(description: "\(method) \(uri) answered 404")
-        }
-        return answer
+        let response = try await send(method, uri, body: body)
+        guard response.status == expected else { throw UnexpectedAnswer(method, uri, response) }
+        return try client.decode(type, response)
+    }
+
+    private func send(_ method: HTTPRequest.Method, _ uri: String, body: [String: String?]?) async throws -> TestResponse {
+        let json = try body.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+        return try await client.send(method, uri, json: json)
     }
 
     /// Whether the call found what it names: its status `expected`, or 404.
     private func succeeded(_ method: HTTPRequest.Method, _ uri: String, expecting expected: HTTPResponse.Status) async throws -> Bool {
         let response = try await client.send(method, uri)
-        guard response.status == expected || response.status == .notFound else {
-            throw UnexpectedAnswer(description: "\(method) \(uri) answered \(response.status): \(response.text)")
-        }
+        guard response.status == expected || response.status == .notFound else { throw UnexpectedAnswer(method, uri, response) }
         return response.status == expected
     }
 

@@ -63,7 +63,10 @@ struct LiveServer {
 
     /// Runs `body` with a live client of the server.
     func run<T: Sendable>(_ body: @Sendable (Client) async throws -> T) async throws -> T {
-        let application = try SessionStoreServer.application(store: store, options: options, logger: Logger(label: "test"))
+        var logger = Logger(label: "test")
+        // A line per request would bury the CI log's step times and results; what goes wrong still shows.
+        logger.logLevel = .warning
+        let application = try SessionStoreServer.application(store: store, options: options, logger: logger)
         return try await application.test(.live) { client in try await body(Client(client: client)) }
     }
 

@@ -73,6 +73,9 @@ extension PostgresRepository {
     /// Applies `change` to the session's title, parent, model, agent and revert marker, and stamps `updatedAt`;
     /// returns the updated session, or nil when the workspace has none with this id. Clearing the revert marker
     /// discards the reverted tail it marked.
+    ///
+    /// - Throws: `SessionStoreError.parentNotFound` when the change sets a parent that is no live session of the
+    ///   workspace, `.parentCycle` when it sets the session itself or one of its descendants.
     public func updateSession(
         workspaceId: String, sessionId: String, _ change: @escaping @Sendable (inout SessionChanges) -> Void
     ) async throws -> Session? {
@@ -81,6 +84,12 @@ extension PostgresRepository {
             try limits.checkIdentifier(sessionId, "sessionId")
             let now = configuration.now()
             return try await transaction { [self] connection in
+                // Two transactions that each set one parent can close a circle neither sees alone: the workspace's
+                // updates take turns. First, before any row lock, so that no two of them wait for each other.
+                _ = try await connection.query(
+                    "SELECT pg_advisory_xact_lock(hashtextextended('session-store updates of ' || \(workspaceId), 0))",
+                    logger: logger
+                ).collect()
                 guard var session = try await lockedSession(sessionId, workspaceId: workspaceId, connection) else { return nil }
                 let parentBefore = session.parentId
                 var changes = SessionChanges(of: session)
@@ -90,14 +99,7 @@ extension PostgresRepository {
                 try StoredRows.checkSession(session, limits: limits)
                 // A parent kept is no new choice: one in the trash stays, as the trash keeps sessions whole.
                 if let parentId = session.parentId, parentId != parentBefore {
-                    let parents = try await connection.query(
-                        """
-                        SELECT 1 FROM sessions
-                        WHERE id = \(parentId) AND workspace_id = \(workspaceId) AND trashed_at IS NULL FOR SHARE
-                        """, logger: logger)
-                    guard parentId != sessionId, try await parents.collect().count == 1 else {
-                        throw SessionStoreError.parentNotFound(workspaceId: workspaceId, parentId: parentId)
-                    }
+                    try await checkParent(parentId, of: sessionId, workspaceId: workspaceId, connection)
                 }
                 try await connection.query(
                     """
@@ -204,5 +206,31 @@ extension PostgresRepository {
             messageIds: messageIds, model: providerId.map { ModelSelection(providerId: $0, modelId: modelId ?? "") },
             agent: agent, revert: revertId.map { RevertMarker(messageID: $0, reason: revertReason) },
             forkedFrom: forkedFrom.map { ForkPoint(sessionId: $0, messageId: forkedAt) })
+    }
+
+    /// Throws unless `parentId` names a live session of the workspace that is neither the session nor one of its
+    /// descendants.
+    private func checkParent(_ parentId: String, of sessionId: String, workspaceId: String, _ connection: PostgresConnection) async throws {
+        let parents = try await connection.query(
+            """
+            SELECT 1 FROM sessions
+            WHERE id = \(parentId) AND workspace_id = \(workspaceId) AND trashed_at IS NULL FOR SHARE
+            """, logger: logger)
+        guard try await parents.collect().count == 1 else {
+            throw SessionStoreError.parentNotFound(workspaceId: workspaceId, parentId: parentId)
+        }
+        // Through sessions in the trash too, which keep their children; UNION ends the walk on a circle already there.
+        let descends = try await connection.query(
+            """
+            WITH RECURSIVE ancestors(id) AS (
+                SELECT CAST(\(parentId) AS text) UNION
+                SELECT sessions.parent_id FROM sessions JOIN ancestors ON sessions.id = ancestors.id
+                WHERE sessions.parent_id IS NOT NULL
+            )
+            SELECT 1 FROM ancestors WHERE id = \(sessionId)
+            """, logger: logger)
+        guard try await descends.collect().isEmpty else {
+            throw SessionStoreError.parentCycle(sessionId: sessionId, parentId: parentId)
+        }
     }
 }

@@ -71,7 +71,7 @@ extension ServerError {
         case .invalidIdentifier, .invalidUsage, .unsupportedCharacter, .invalidPageSize, .invalidCursor, .invalidSearchQuery: .badRequest
         case .valueTooLarge: .contentTooLarge
         case .sessionNotFound, .parentNotFound, .messageNotInSession, .messageNotFound: .notFound
-        case .messageIdConflict, .staleCursor, .unknownChangeSequence, .streamEnded, .backupDestinationExists: .conflict
+        case .messageIdConflict, .parentCycle, .staleCursor, .unknownChangeSequence, .streamEnded, .backupDestinationExists: .conflict
         case .changesTrimmed: .gone
         case .schemaTooNew, .migrationModified, .migrationBrokeForeignKeys, .migrationRequired: .serviceUnavailable
         case .corruptValue, .managerNotInitialized: .internalServerError

@@ -22,7 +22,7 @@ import Testing
         #expect(try await store.getSession(workspaceId: "ws-1", sessionId: session.id) == updated)
         #expect(try await store.updateSession(workspaceId: "ws-1", sessionId: "missing") { $0.title = "x" } == nil)
         #expect(try await store.updateSession(workspaceId: "ws-2", sessionId: session.id) { $0.title = "x" } == nil)
-        await #expect(throws: SessionStoreError.parentNotFound(workspaceId: "ws-1", parentId: session.id)) {
+        await #expect(throws: SessionStoreError.parentCycle(sessionId: session.id, parentId: session.id)) {
             try await store.updateSession(workspaceId: "ws-1", sessionId: session.id) { $0.parentId = session.id }
         }
         #expect(try await store.getSession(workspaceId: "ws-1", sessionId: session.id) == updated)

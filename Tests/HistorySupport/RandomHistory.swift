@@ -57,6 +57,13 @@ public struct RandomHistory {
             }
             let clearingRevert = Int.random(in: 0..<3, using: &random) == 0
             let call = "updateSession(\(sessionId), parent: \(parentId ?? "nil"), clearingRevert: \(clearingRevert))"
+            if let parentId, reference.descends(parentId, from: sessionId) {
+                try await Self.expectRefusal("parentCycle", call) {
+                    _ = try await store.updateSession(
+                        workspaceId: workspace, sessionId: sessionId, title: title, parentId: parentId, clearingRevert: clearingRevert)
+                }
+                return call
+            }
             let session = try await store.updateSession(
                 workspaceId: workspace, sessionId: sessionId, title: title, parentId: parentId, clearingRevert: clearingRevert)
             reference.update(sessionId, title: title, parentId: parentId, clearingRevert: clearingRevert)

@@ -68,6 +68,17 @@ public struct ReferenceStore {
         collectBodies()
     }
 
+    /// Whether `id` is `ancestorId` or one of its descendants, in the trash or not.
+    public func descends(_ id: String, from ancestorId: String) -> Bool {
+        var next: String? = id
+        var seen: Set<String> = []
+        while let current = next, seen.insert(current).inserted {
+            if current == ancestorId { return true }
+            next = sessions[current]?.parentId
+        }
+        return false
+    }
+
     public mutating func update(_ sessionId: String, title: String, parentId: String?, clearingRevert: Bool) {
         sessions[sessionId]!.title = title
         sessions[sessionId]!.parentId = parentId

@@ -121,6 +121,7 @@ import Testing
                 (.get, "\(base)/search/messages?q=%22%22", nil, .badRequest, "invalidSearchQuery"),
                 (.post, "\(base)/sessions/\(session.id)/fork", #"{"messageId": "nope"}"#, .notFound, "messageNotInSession"),
                 (.patch, "\(base)/messages/nope", #"{"content": "x"}"#, .notFound, "messageNotFound"),
+                (.patch, "\(base)/sessions/\(session.id)", #"{"parentId": "\#(session.id)"}"#, .conflict, "parentCycle"),
                 (.get, "/v1/nowhere", nil, .notFound, "notFound"),
                 (.put, "/v1/nowhere", nil, .notFound, "notFound"),
             ]

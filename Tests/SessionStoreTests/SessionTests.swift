@@ -111,7 +111,7 @@ import TestSupport
         await #expect(throws: SessionStoreError.parentNotFound(workspaceId: workspace, parentId: "missing")) {
             try await repository.updateSession(workspaceId: workspace, sessionId: session.id) { $0.parentId = "missing" }
         }
-        await #expect(throws: SessionStoreError.parentNotFound(workspaceId: workspace, parentId: session.id)) {
+        await #expect(throws: SessionStoreError.parentCycle(sessionId: session.id, parentId: session.id)) {
             try await repository.updateSession(workspaceId: workspace, sessionId: session.id) { [id = session.id] in
                 $0.parentId = id
             }

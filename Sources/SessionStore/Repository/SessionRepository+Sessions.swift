@@ -54,8 +54,9 @@ extension SessionRepository {
     /// ```
     ///
     /// - Throws: ``SessionStoreError/parentNotFound(workspaceId:parentId:)`` when the change sets a parent that
-    ///   is no other live session of the workspace (a parent left as it was stays, even in the trash); nothing
-    ///   changes then.
+    ///   is no live session of the workspace (a parent left as it was stays, even in the trash), and
+    ///   ``SessionStoreError/parentCycle(sessionId:parentId:)`` when it sets the session itself or one of its
+    ///   descendants; nothing changes then.
     public func updateSession(
         workspaceId: String, sessionId: String, _ change: @escaping @Sendable (inout SessionChanges) -> Void
     ) async throws -> Session? {

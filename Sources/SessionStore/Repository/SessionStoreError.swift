@@ -15,8 +15,11 @@ public enum SessionStoreError: Error, Sendable, Hashable, CustomStringConvertibl
     case unsupportedCharacter(reason: String)
     /// No session with this id exists in the workspace.
     case sessionNotFound(workspaceId: String, sessionId: String)
-    /// The parent named for a session does not exist in the workspace (or is the session itself).
+    /// The parent named for a session does not exist in the workspace.
     case parentNotFound(workspaceId: String, parentId: String)
+    /// The parent named for a session is the session itself or one of its descendants: parents would go round in
+    /// a circle, and a walk up from any of them would never end.
+    case parentCycle(sessionId: String, parentId: String)
     /// The session does not show this message.
     case messageNotInSession(sessionId: String, messageId: String)
     /// A message id given to `addMessage` already names another message: another payload, session or workspace.
@@ -66,6 +69,7 @@ public enum SessionStoreError: Error, Sendable, Hashable, CustomStringConvertibl
         case .unsupportedCharacter: "unsupportedCharacter"
         case .sessionNotFound: "sessionNotFound"
         case .parentNotFound: "parentNotFound"
+        case .parentCycle: "parentCycle"
         case .messageNotInSession: "messageNotInSession"
         case .messageIdConflict: "messageIdConflict"
         case .schemaTooNew: "schemaTooNew"
@@ -104,6 +108,10 @@ public enum SessionStoreError: Error, Sendable, Hashable, CustomStringConvertibl
             "no session \(sessionId) in workspace \(workspaceId)"
         case .parentNotFound(let workspaceId, let parentId):
             "no parent session \(parentId) in workspace \(workspaceId)"
+        case .parentCycle(let sessionId, let parentId) where sessionId == parentId:
+            "session \(sessionId) cannot be its own parent"
+        case .parentCycle(let sessionId, let parentId):
+            "session \(sessionId) cannot have parent \(parentId), which descends from it"
         case .messageNotInSession(let sessionId, let messageId):
             "session \(sessionId) does not show message \(messageId)"
         case .messageIdConflict(let messageId):

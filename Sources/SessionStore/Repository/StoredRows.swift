@@ -208,15 +208,27 @@ package enum StoredRows {
         }
     }
 
-    /// Throws unless `parentId` names another live session of the workspace.
+    /// Throws unless `parentId` names a live session of the workspace that is neither the session nor one of its
+    /// descendants.
     static func checkParent(_ parentId: String?, of sessionId: String, workspaceId: String, _ connection: Connection) throws {
         guard let parentId else { return }
         let exists = try connection.cachedStatement(
             "SELECT 1 FROM sessions WHERE id = ?1 AND workspace_id = ?2 AND trashed_at IS NULL")
             .first([.text(parentId), .text(workspaceId)]) { _ in true } ?? false
-        guard exists, parentId != sessionId else {
-            throw SessionStoreError.parentNotFound(workspaceId: workspaceId, parentId: parentId)
-        }
+        guard exists else { throw SessionStoreError.parentNotFound(workspaceId: workspaceId, parentId: parentId) }
+        // The walk goes through sessions in the trash, which keep their children. UNION, not UNION ALL, ends it
+        // on a circle already in the file (made by hand).
+        let descends = try connection.cachedStatement(
+            """
+            WITH RECURSIVE ancestors(id) AS (
+                SELECT ?1 UNION
+                SELECT sessions.parent_id FROM sessions JOIN ancestors ON sessions.id = ancestors.id
+                WHERE sessions.parent_id IS NOT NULL
+            )
+            SELECT 1 FROM ancestors WHERE id = ?2
+            """
+        ).first([.text(parentId), .text(sessionId)]) { _ in true } ?? false
+        guard !descends else { throw SessionStoreError.parentCycle(sessionId: sessionId, parentId: parentId) }
     }
 }
 

@@ -57,15 +57,15 @@ public struct RandomHistory {
             }
             let clearingRevert = Int.random(in: 0..<3, using: &random) == 0
             let call = "updateSession(\(sessionId), parent: \(parentId ?? "nil"), clearingRevert: \(clearingRevert))"
+            let update = {
+                try await store.updateSession(
+                    workspaceId: workspace, sessionId: sessionId, title: title, parentId: parentId, clearingRevert: clearingRevert)
+            }
             if let parentId, reference.descends(parentId, from: sessionId) {
-                try await Self.expectRefusal("parentCycle", call) {
-                    _ = try await store.updateSession(
-                        workspaceId: workspace, sessionId: sessionId, title: title, parentId: parentId, clearingRevert: clearingRevert)
-                }
+                try await Self.expectRefusal("parentCycle", call) { _ = try await update() }
                 return call
             }
-            let session = try await store.updateSession(
-                workspaceId: workspace, sessionId: sessionId, title: title, parentId: parentId, clearingRevert: clearingRevert)
+            let session = try await update()
             reference.update(sessionId, title: title, parentId: parentId, clearingRevert: clearingRevert)
             try Self.expect(session?.messageIds == reference.sessions[sessionId]!.shown, "\(call) returned the session")
             return call

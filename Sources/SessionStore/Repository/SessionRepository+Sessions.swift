@@ -38,7 +38,7 @@ extension SessionRepository {
                 createdAt: now, updatedAt: now, model: model, agent: agent)
             try StoredRows.checkSession(session, limits: limits)
             return try await write { connection in
-                try StoredRows.checkParent(parentId, of: session.id, workspaceId: workspaceId, connection)
+                try StoredRows.checkParent(parentId, workspaceId: workspaceId, connection)
                 try Self.insert(session, connection)
                 try self.record(.sessionCreated, workspaceId: workspaceId, sessionId: session.id, at: now, connection)
                 return session
@@ -74,7 +74,8 @@ extension SessionRepository {
                 try StoredRows.checkSession(session, limits: limits)
                 // A parent kept is no new choice: one in the trash stays, as the trash keeps sessions whole.
                 if session.parentId != parentBefore {
-                    try StoredRows.checkParent(session.parentId, of: sessionId, workspaceId: workspaceId, connection)
+                    try StoredRows.checkParent(session.parentId, workspaceId: workspaceId, connection)
+                    try StoredRows.checkNoCycle(session.parentId, of: sessionId, connection)
                 }
                 // The fork point (?12, ?13) never changes: written as read.
                 try connection.execute(

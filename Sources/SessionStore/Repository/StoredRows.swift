@@ -208,14 +208,18 @@ package enum StoredRows {
         }
     }
 
-    /// Throws unless `parentId` names a live session of the workspace that is neither the session nor one of its
-    /// descendants.
-    static func checkParent(_ parentId: String?, of sessionId: String, workspaceId: String, _ connection: Connection) throws {
+    /// Throws unless `parentId` names a live session of the workspace.
+    static func checkParent(_ parentId: String?, workspaceId: String, _ connection: Connection) throws {
         guard let parentId else { return }
         let exists = try connection.cachedStatement(
             "SELECT 1 FROM sessions WHERE id = ?1 AND workspace_id = ?2 AND trashed_at IS NULL")
             .first([.text(parentId), .text(workspaceId)]) { _ in true } ?? false
         guard exists else { throw SessionStoreError.parentNotFound(workspaceId: workspaceId, parentId: parentId) }
+    }
+
+    /// Throws when `parentId` is the session or one of its descendants; a new session has none.
+    static func checkNoCycle(_ parentId: String?, of sessionId: String, _ connection: Connection) throws {
+        guard let parentId else { return }
         // The walk goes through sessions in the trash, which keep their children. UNION, not UNION ALL, ends it
         // on a circle already in the file (made by hand).
         let descends = try connection.cachedStatement(

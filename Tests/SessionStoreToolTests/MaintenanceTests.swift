@@ -125,6 +125,9 @@ import TestSupport
         try connection.execute("DELETE FROM changes WHERE workspace_id = 'ws-7-0' AND sequence = 2")
         try connection.execute("INSERT INTO message_chunks (message_id, sequence, text) VALUES ('lonely', 1, 'unseen')")
         try connection.execute("UPDATE sessions SET forked_from_session_id = id WHERE id = '01M8861N5K1DB96S2Z487FWAP6'")
+        // Two sessions each the other's parent, as 0.5.0 let updateSession write; their children are not on it.
+        try connection.execute("UPDATE sessions SET parent_id = '01M8861N5SZ9V3H6MVXS4DVARD' WHERE id = '01M8861N5K1DB96S2Z487FWAP6'")
+        try connection.execute("UPDATE sessions SET parent_id = '01M8861N5K1DB96S2Z487FWAP6' WHERE id = '01M8861N5SZ9V3H6MVXS4DVARD'")
         connection.close()
 
         let (result, output) = try await Tool.json(CheckOutput.self, "check", "--db", database)
@@ -142,6 +145,11 @@ import TestSupport
         #expect(
             violations.filter { $0.rule == "fork_cycle" }.map(\.detail)
                 == ["session 01M8861N5K1DB96S2Z487FWAP6 is forked, through its fork points, from itself"])
+        #expect(
+            violations.filter { $0.rule == "parent_cycle" }.map(\.detail) == [
+                "session 01M8861N5K1DB96S2Z487FWAP6 is, through its parents, its own ancestor",
+                "session 01M8861N5SZ9V3H6MVXS4DVARD is, through its parents, its own ancestor",
+            ])
         #expect(result.standardError.contains("violations in"))
     }
 

@@ -5,7 +5,8 @@ public enum StoreCheck {
     /// One broken rule, with what breaks it.
     public struct Violation: Codable, Sendable, Hashable, CustomStringConvertible {
         /// Which rule: `integrity`, `foreign_key`, `schema`, `position_gap`, `orphan_message`, `dangling_link`,
-        /// `cross_workspace_link`, `reverted_tail`, `cross_workspace_parent`, `fork_cycle`, `search_index`,
+        /// `cross_workspace_link`, `reverted_tail`, `cross_workspace_parent`, `parent_cycle`, `fork_cycle`,
+        /// `search_index`,
         /// `hidden_chunk`, `change_gap`, `unreadable_row`.
         public let rule: String
         /// What breaks it, naming the rows.
@@ -86,11 +87,13 @@ public enum StoreCheck {
             SELECT c.id, c.parent_id FROM sessions c JOIN sessions p ON p.id = c.parent_id
             WHERE p.workspace_id != c.workspace_id
             """) { "session \($0.string(0)) has parent \($0.string(1)) of another workspace" }
+        // updateSession refuses a parent that descends from the session, but 0.5.0 and earlier did not, and a
+        // UI walking up from a session on such a circle never reaches a root.
+        violations += sessionsOnACycle(try pointers(connection, "parent_id")).map {
+            Violation(rule: "parent_cycle", detail: "session \($0) is, through its parents, its own ancestor")
+        }
         // A fork's original existed before it, so fork points never come round; an edit by hand can make them.
-        var origins: [String: String] = [:]
-        try connection.prepare("SELECT id, forked_from_session_id FROM sessions WHERE forked_from_session_id IS NOT NULL")
-            .forEach { origins[$0.string(0)] = $0.string(1) }
-        violations += sessionsOnACycle(origins).map {
+        violations += sessionsOnACycle(try pointers(connection, "forked_from_session_id")).map {
             Violation(rule: "fork_cycle", detail: "session \($0) is forked, through its fork points, from itself")
         }
         // Each message and session is one document of its search index, under its own search number.
@@ -129,6 +132,14 @@ public enum StoreCheck {
             done += 1
             if done % 1000 == 0 || done == total { progress(done, total) }
         }
+    }
+
+    /// Each session's `column` (a session id), for the sessions where it is set.
+    private static func pointers(_ connection: Connection, _ column: String) throws -> [String: String] {
+        var targets: [String: String] = [:]
+        try connection.prepare("SELECT id, \(column) FROM sessions WHERE \(column) IS NOT NULL")
+            .forEach { targets[$0.string(0)] = $0.string(1) }
+        return targets
     }
 
     /// The sessions on a cycle of `origins` (each session's original), in id order. Each session is walked once:

@@ -81,7 +81,11 @@ import Testing
         #expect(throws: EncodingError.self) { try MessageJSON.encode(message) }
     }
 
-    static func randomMessage(_ generator: inout some RandomNumberGenerator, cost: Double) -> SessionMessage {
+    static func randomMessage(_ caller: inout some RandomNumberGenerator, cost: Double) -> SessionMessage {
+        // The nested functions capture a local copy, handed back at the end: under the thread sanitizer, the
+        // build of a nested generic function that captured the inout parameter itself crashed reading it.
+        var generator = caller
+        defer { caller = generator }
         func text() -> String { JSONFastPathRandomTests.randomText(&generator) }
         func maybe<T>(_ value: @autoclosure () -> T) -> T? { Bool.random(using: &generator) ? value() : nil }
         let parts = maybe((0..<Int.random(in: 0...3, using: &generator)).map { _ in

@@ -223,12 +223,13 @@ import TestSupport
     @Test func aPortNothingListensOnIsReportedAsRefusedWithoutWaitingForTheTimeout() async throws {
         let started = ContinuousClock.now
         await #expect {
-            try await PostgresRepository(url: "postgres://postgres@127.0.0.1:1/postgres?connect_timeout=60")
+            try await PostgresRepository(url: "postgres://postgres@127.0.0.1:1/postgres?connect_timeout=300")
         } throws: { error in
             guard case PostgresStoreError.connectionLost(let reason) = error else { return false }
             return reason == "127.0.0.1:1 refused the connection"
         }
-        #expect(ContinuousClock.now - started < .seconds(30))
+        // Well under the 300 s asked; a loaded run under the thread sanitizer took 34 s.
+        #expect(ContinuousClock.now - started < .seconds(120))
     }
 
     @Test func aConnectionTheServerTurnsAwayIsReportedInItsWordsWithoutWaitingForTheTimeout() async throws {
@@ -244,7 +245,7 @@ import TestSupport
         ] as [((inout URLComponents) -> Void, String?, String)] {
             var url = try #require(URLComponents(string: server))
             change(&url)
-            url.queryItems = (url.queryItems ?? []).filter { $0.name != "connect_timeout" } + [URLQueryItem(name: "connect_timeout", value: "60")]
+            url.queryItems = (url.queryItems ?? []).filter { $0.name != "connect_timeout" } + [URLQueryItem(name: "connect_timeout", value: "300")]
             let started = ContinuousClock.now
             await #expect {
                 try await PostgresRepository(url: try #require(url.string))
@@ -252,7 +253,7 @@ import TestSupport
                 guard case PostgresStoreError.connectionRefused(let state, let message) = error else { return false }
                 return state == sqlState && message == words
             }
-            #expect(ContinuousClock.now - started < .seconds(30))
+            #expect(ContinuousClock.now - started < .seconds(120))
         }
     }
 }

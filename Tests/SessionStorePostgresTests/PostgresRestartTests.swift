@@ -7,8 +7,9 @@ import TestSupport
 
 /// The PostgreSQL server restarted under a running store: a cluster of the test's own, since the shared one
 /// serves the other tests meanwhile. `.ci/postgres` makes it (installing Debian's PostgreSQL when missing).
-// A call left waiting on a closed connection would hang the run: the limit turns that into a failure.
-@Suite(.enabled(if: PostgresTestServer.isAvailable), .timeLimit(.minutes(3))) struct PostgresRestartTests {
+// A call left waiting on a closed connection would hang the run: the limit turns that into a failure (generous: a
+// loaded run under the thread sanitizer, making its cluster, took over 3 minutes).
+@Suite(.enabled(if: PostgresTestServer.isAvailable), .timeLimit(.minutes(10))) struct PostgresRestartTests {
     @Test func callsInFlightFailTypedLaterCallsSucceedAndNothingAcknowledgedIsLost() async throws {
         let cluster = try await PostgresTestCluster()
         let store = try await PostgresRepository(url: cluster.url)

@@ -6,8 +6,7 @@ public enum StoreCheck {
     public struct Violation: Codable, Sendable, Hashable, CustomStringConvertible {
         /// Which rule: `integrity`, `foreign_key`, `schema`, `position_gap`, `orphan_message`, `dangling_link`,
         /// `cross_workspace_link`, `reverted_tail`, `cross_workspace_parent`, `parent_cycle`, `fork_cycle`,
-        /// `search_index`,
-        /// `hidden_chunk`, `change_gap`, `unreadable_row`.
+        /// `search_index`, `hidden_chunk`, `change_gap`, `unreadable_row`.
         public let rule: String
         /// What breaks it, naming the rows.
         public let detail: String

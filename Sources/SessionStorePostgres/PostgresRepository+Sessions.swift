@@ -48,14 +48,7 @@ extension PostgresRepository {
             try StoredRows.checkSession(session, limits: limits)
             return try await transaction { [self] connection in
                 if let parentId {
-                    let parents = try await connection.query(
-                        """
-                        SELECT 1 FROM sessions
-                        WHERE id = \(parentId) AND workspace_id = \(workspaceId) AND trashed_at IS NULL FOR SHARE
-                        """, logger: logger)
-                    guard try await parents.collect().count == 1 else {
-                        throw SessionStoreError.parentNotFound(workspaceId: workspaceId, parentId: parentId)
-                    }
+                    try await checkParent(parentId, workspaceId: workspaceId, connection)
                 }
                 try await connection.query(
                     """
@@ -99,7 +92,8 @@ extension PostgresRepository {
                 try StoredRows.checkSession(session, limits: limits)
                 // A parent kept is no new choice: one in the trash stays, as the trash keeps sessions whole.
                 if let parentId = session.parentId, parentId != parentBefore {
-                    try await checkParent(parentId, of: sessionId, workspaceId: workspaceId, connection)
+                    try await checkParent(parentId, workspaceId: workspaceId, connection)
+                    try await checkNoCycle(parentId, of: sessionId, connection)
                 }
                 try await connection.query(
                     """
@@ -208,9 +202,9 @@ extension PostgresRepository {
             forkedFrom: forkedFrom.map { ForkPoint(sessionId: $0, messageId: forkedAt) })
     }
 
-    /// Throws unless `parentId` names a live session of the workspace that is neither the session nor one of its
-    /// descendants.
-    private func checkParent(_ parentId: String, of sessionId: String, workspaceId: String, _ connection: PostgresConnection) async throws {
+    /// Throws unless `parentId` names a live session of the workspace, which it locks against deletion until the
+    /// transaction ends.
+    private func checkParent(_ parentId: String, workspaceId: String, _ connection: PostgresConnection) async throws {
         let parents = try await connection.query(
             """
             SELECT 1 FROM sessions
@@ -219,6 +213,10 @@ extension PostgresRepository {
         guard try await parents.collect().count == 1 else {
             throw SessionStoreError.parentNotFound(workspaceId: workspaceId, parentId: parentId)
         }
+    }
+
+    /// Throws when `parentId` is the session or one of its descendants; a new session has none.
+    private func checkNoCycle(_ parentId: String, of sessionId: String, _ connection: PostgresConnection) async throws {
         // Through sessions in the trash too, which keep their children; UNION ends the walk on a circle already there.
         let descends = try await connection.query(
             """
